@@ -1,0 +1,106 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { Random } from './random.ts';
+
+/**
+ * Credential format (after GitHub's and Unkey's): `<prefix><43 base62 chars of 32 random bytes><6 base62
+ * chars of CRC32>`. The prefix names the kind so a leaked value can be found by pattern; the checksum lets
+ * every entry point reject a mistyped or forged value before any lookup; only a hash is ever stored.
+ */
+export const CREDENTIAL_PREFIXES = {
+  consumerSecret: 'gcs_',
+  accessToken: 'gat_',
+  refreshToken: 'grt_',
+  authorizationCode: 'gac_',
+  apiKeyProduction: 'gak_prod_',
+  apiKeySandbox: 'gak_sbx_',
+  session: 'gss_',
+} as const;
+
+export type CredentialKind = keyof typeof CREDENTIAL_PREFIXES;
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const RANDOM_BYTES = 32;
+const BODY_LENGTH = 43; // ceil(256 / log2(62))
+const CHECKSUM_LENGTH = 6; // 62^6 > 2^32
+const BODY_PATTERN = /^[0-9A-Za-z]+$/;
+
+function toBase62(value: bigint, width: number): string {
+  let out = '';
+  let rest = value;
+  for (let i = 0; i < width; i++) {
+    out = ALPHABET[Number(rest % 62n)] + out;
+    rest /= 62n;
+  }
+  return out;
+}
+
+function checksum(text: string): string {
+  return toBase62(BigInt(crc32(text)), CHECKSUM_LENGTH);
+}
+
+export function mintCredential(kind: CredentialKind, random: Random): string {
+  const prefix = CREDENTIAL_PREFIXES[kind];
+  const body = toBase62(BigInt(`0x${random.bytes(RANDOM_BYTES).toString('hex')}`), BODY_LENGTH);
+  return prefix + body + checksum(prefix + body);
+}
+
+/**
+ * Returns the kind when `value` is a well-formed credential of one of `expected` kinds, else null.
+ * Nothing is looked up; this only checks prefix, length, alphabet and checksum.
+ */
+export function parseCredential<K extends CredentialKind>(value: string, expected: readonly K[]): K | null {
+  for (const kind of expected) {
+    const prefix = CREDENTIAL_PREFIXES[kind];
+    if (!value.startsWith(prefix)) continue;
+    const rest = value.slice(prefix.length);
+    if (rest.length !== BODY_LENGTH + CHECKSUM_LENGTH || !BODY_PATTERN.test(rest)) return null;
+    const body = rest.slice(0, BODY_LENGTH);
+    const sum = rest.slice(BODY_LENGTH);
+    return constantTimeEqual(sum, checksum(prefix + body)) ? kind : null;
+  }
+  return null;
+}
+
+/** A short, non-secret start of a credential for display ("gak_prod_4fQz…"). */
+export function credentialStart(value: string): string {
+  const prefixEnd = value.lastIndexOf('_') + 1;
+  return value.slice(0, prefixEnd + 4);
+}
+
+/**
+ * Hashes credentials for storage and lookup: HMAC-SHA-256 under a configured pepper, or plain SHA-256
+ * when none is configured. Credentials carry 256 random bits, so a fast hash is sufficient (ASVS 6.5.2).
+ */
+export class CredentialHasher {
+  constructor(private readonly pepper: Buffer | null) {}
+
+  hash(value: string): string {
+    return this.pepper
+      ? createHmac('sha256', this.pepper).update(value).digest('hex')
+      : createHash('sha256').update(value).digest('hex');
+  }
+
+  /** Constant-time check of a presented credential against a stored hash. */
+  matches(value: string, storedHash: string): boolean {
+    return constantTimeEqual(this.hash(value), storedHash);
+  }
+}
+
+/** Constant-time string comparison: both sides are digested first so lengths never leak (S05). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a).digest();
+  const db = createHash('sha256').update(b).digest();
+  return timingSafeEqual(da, db);
+}
+
+/** A public, non-secret identifier such as a consumer key: random base62 of the given length. */
+export function randomIdentifier(random: Random, length = 28): string {
+  const bytes = random.bytes(length * 2);
+  let out = '';
+  for (let i = 0; out.length < length && i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 248) out += ALPHABET[b % 62]; // rejection sampling keeps the distribution uniform
+  }
+  return out.length === length ? out : randomIdentifier(random, length);
+}

@@ -1,0 +1,73 @@
+import type {
+  AccessTokenRecord,
+  Api,
+  ApiKeyRecord,
+  Application,
+  OAuthClient,
+  SigningKey,
+  Subscription,
+  ThrottlePolicy,
+} from './model.ts';
+
+export type PublicSigningKey = Omit<SigningKey, 'privateKeyEnc'>;
+
+export interface RevokedToken {
+  jti: string;
+  hash: string | null;
+  expiresAt: number | null;
+}
+
+/**
+ * Everything the gateway must see, as self-contained change events. Each is written to the store's
+ * event log in the transaction that made the change (so a process that missed some can catch up by
+ * id) and published on the bus after commit.
+ */
+export type ChangeEvent =
+  | { type: 'application.saved'; application: Application }
+  | { type: 'application.deleted'; applicationId: string }
+  | { type: 'client.saved'; client: OAuthClient }
+  | { type: 'client.deleted'; consumerKey: string }
+  | { type: 'api.saved'; api: Api }
+  | { type: 'api.deleted'; apiId: string }
+  | { type: 'subscription.saved'; subscription: Subscription }
+  | { type: 'subscription.deleted'; subscriptionId: string }
+  | { type: 'policy.saved'; policy: ThrottlePolicy }
+  | { type: 'policy.deleted'; policyId: string }
+  | { type: 'signing-key.saved'; key: PublicSigningKey }
+  | { type: 'signing-key.deleted'; kid: string }
+  | { type: 'token.issued'; token: AccessTokenRecord }
+  | { type: 'tokens.revoked'; tokens: RevokedToken[] }
+  | { type: 'api-key.saved'; key: ApiKeyRecord }
+  | { type: 'api-key.revoked'; keyId: string; hash: string };
+
+export type ChangeEventType = ChangeEvent['type'];
+
+export interface StoredEvent {
+  /** Monotonic per store: the catch-up cursor. */
+  id: number;
+  at: number;
+  event: ChangeEvent;
+}
+
+export type ChangeListener = (events: readonly StoredEvent[]) => void;
+
+/** Carries committed change events to every interested component (and, in cluster mode, process). */
+export interface ChangeBus {
+  publish(events: readonly StoredEvent[]): void;
+  subscribe(listener: ChangeListener): () => void;
+}
+
+/** Delivers synchronously, so a change is visible in this process before the call that made it returns. */
+export class InProcessBus implements ChangeBus {
+  private readonly listeners = new Set<ChangeListener>();
+
+  publish(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.listeners) listener(events);
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import type { Application, Session, User } from '../../core/model.ts';
+import type { ApplicationQuery, ApplicationRepo, Page, Paged, SessionRepo, UserRepo } from '../ports.ts';
+import { guardUnique } from './errors.ts';
+import { applicationFromRow, applicationToRow, flag, userFromRow } from './rows.ts';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database>;
+
+export class KyselyUserRepo implements UserRepo {
+  constructor(private readonly db: Db) {}
+
+  async create(u: User): Promise<void> {
+    await guardUnique(
+      this.db
+        .insertInto('users')
+        .values({
+          id: u.id,
+          username: u.username,
+          password_hash: u.passwordHash,
+          roles: JSON.stringify(u.roles),
+          disabled: flag(u.disabled),
+          created_at: u.createdAt,
+        })
+        .execute(),
+    );
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? userFromRow(row) : null;
+  }
+
+  async findByUsername(username: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row ? userFromRow(row) : null;
+  }
+
+  async list(page: Page): Promise<Paged<User>> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').limit(page.limit).offset(page.offset).execute();
+    return { items: rows.map(userFromRow), total: await this.count() };
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async update(id: string, patch: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<User | null> {
+    const row = await this.db
+      .updateTable('users')
+      .set({
+        ...(patch.passwordHash !== undefined && { password_hash: patch.passwordHash }),
+        ...(patch.roles !== undefined && { roles: JSON.stringify(patch.roles) }),
+        ...(patch.disabled !== undefined && { disabled: flag(patch.disabled) }),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? userFromRow(row) : null;
+  }
+}
+
+export class KyselyApplicationRepo implements ApplicationRepo {
+  constructor(private readonly db: Db) {}
+
+  async create(app: Application): Promise<void> {
+    await guardUnique(this.db.insertInto('applications').values(applicationToRow(app)).execute());
+  }
+
+  async findById(id: string): Promise<Application | null> {
+    const row = await this.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? applicationFromRow(row) : null;
+  }
+
+  async list(query: ApplicationQuery): Promise<Paged<Application>> {
+    let base = this.db.selectFrom('applications').where('owner_id', '=', query.ownerId);
+    if (query.name !== undefined) base = base.where('name', '=', query.name);
+    const rows = await base.selectAll().orderBy('name').limit(query.limit).offset(query.offset).execute();
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { items: rows.map(applicationFromRow), total: Number(total.n) };
+  }
+
+  async listAll(): Promise<Application[]> {
+    return (await this.db.selectFrom('applications').selectAll().execute()).map(applicationFromRow);
+  }
+
+  async update(id: string, patch: Partial<Omit<Application, 'id' | 'ownerId' | 'createdAt'>>): Promise<Application | null> {
+    const row = await guardUnique(
+      this.db
+        .updateTable('applications')
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.throttlingPolicy !== undefined && { throttling_policy: patch.throttlingPolicy }),
+          ...(patch.description !== undefined && { description: patch.description }),
+          ...(patch.tokenType !== undefined && { token_type: patch.tokenType }),
+          ...(patch.attributes !== undefined && { attributes: JSON.stringify(patch.attributes) }),
+          ...(patch.updatedAt !== undefined && { updated_at: patch.updatedAt }),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    return row ? applicationFromRow(row) : null;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}
+
+export class KyselySessionRepo implements SessionRepo {
+  constructor(private readonly db: Db) {}
+
+  async create(s: Session): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ id_hash: s.idHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.createdAt, expires_at: s.expiresAt })
+      .execute();
+  }
+
+  async find(idHash: string): Promise<Session | null> {
+    const r = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    return r ? { idHash: r.id_hash, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, expiresAt: r.expires_at } : null;
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async deleteByUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+}

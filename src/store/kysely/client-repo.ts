@@ -1,0 +1,147 @@
+import type { Kysely } from 'kysely';
+import type { ClientSecret, OAuthClient, SigningKey } from '../../core/model.ts';
+import type { ClientRepo, SigningKeyRepo } from '../ports.ts';
+import { guardUnique } from './errors.ts';
+import { clientFromRow, clientToRow, flag, secretFromRow, signingKeyFromRow } from './rows.ts';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database>;
+type ClientPatch = Parameters<ClientRepo['update']>[1];
+
+export class KyselyClientRepo implements ClientRepo {
+  constructor(private readonly db: Db) {}
+
+  async create(client: OAuthClient): Promise<void> {
+    await guardUnique(this.db.insertInto('clients').values(clientToRow(client)).execute());
+  }
+
+  async findByConsumerKey(consumerKey: string): Promise<OAuthClient | null> {
+    const row = await this.db.selectFrom('clients').selectAll().where('consumer_key', '=', consumerKey).executeTakeFirst();
+    return row ? clientFromRow(row) : null;
+  }
+
+  async findByKeyMappingId(keyMappingId: string): Promise<OAuthClient | null> {
+    const row = await this.db.selectFrom('clients').selectAll().where('key_mapping_id', '=', keyMappingId).executeTakeFirst();
+    return row ? clientFromRow(row) : null;
+  }
+
+  async listByApplication(applicationId: string): Promise<OAuthClient[]> {
+    const rows = await this.db
+      .selectFrom('clients')
+      .selectAll()
+      .where('application_id', '=', applicationId)
+      .orderBy('key_type')
+      .execute();
+    return rows.map(clientFromRow);
+  }
+
+  async listApplicationClients(): Promise<OAuthClient[]> {
+    const rows = await this.db.selectFrom('clients').selectAll().where('kind', '=', 'application').execute();
+    return rows.map(clientFromRow);
+  }
+
+  async update(consumerKey: string, patch: ClientPatch): Promise<OAuthClient | null> {
+    const row = await this.db
+      .updateTable('clients')
+      .set({
+        ...(patch.grantTypes !== undefined && { grant_types: JSON.stringify(patch.grantTypes) }),
+        ...(patch.callbackUrl !== undefined && { callback_url: patch.callbackUrl }),
+        ...(patch.appTokenTtlSeconds !== undefined && { app_token_ttl: patch.appTokenTtlSeconds }),
+        ...(patch.userTokenTtlSeconds !== undefined && { user_token_ttl: patch.userTokenTtlSeconds }),
+        ...(patch.refreshTokenTtlSeconds !== undefined && { refresh_token_ttl: patch.refreshTokenTtlSeconds }),
+        ...(patch.pkceMandatory !== undefined && { pkce_mandatory: flag(patch.pkceMandatory) }),
+        ...(patch.updatedAt !== undefined && { updated_at: patch.updatedAt }),
+      })
+      .where('consumer_key', '=', consumerKey)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? clientFromRow(row) : null;
+  }
+
+  async delete(consumerKey: string): Promise<boolean> {
+    await this.deleteSecrets(consumerKey);
+    const result = await this.db.deleteFrom('clients').where('consumer_key', '=', consumerKey).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async addSecret(s: ClientSecret): Promise<void> {
+    await guardUnique(
+      this.db
+        .insertInto('client_secrets')
+        .values({
+          id: s.id,
+          consumer_key: s.consumerKey,
+          hash: s.hash,
+          start: s.start,
+          description: s.description,
+          created_at: s.createdAt,
+          expires_at: s.expiresAt,
+        })
+        .execute(),
+    );
+  }
+
+  async listSecrets(consumerKey: string): Promise<ClientSecret[]> {
+    const rows = await this.db
+      .selectFrom('client_secrets')
+      .selectAll()
+      .where('consumer_key', '=', consumerKey)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(secretFromRow);
+  }
+
+  async deleteSecret(consumerKey: string, secretId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('client_secrets')
+      .where('consumer_key', '=', consumerKey)
+      .where('id', '=', secretId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteSecrets(consumerKey: string): Promise<number> {
+    const result = await this.db.deleteFrom('client_secrets').where('consumer_key', '=', consumerKey).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+export class KyselySigningKeyRepo implements SigningKeyRepo {
+  constructor(private readonly db: Db) {}
+
+  async create(k: SigningKey): Promise<void> {
+    await guardUnique(
+      this.db
+        .insertInto('signing_keys')
+        .values({
+          kid: k.kid,
+          alg: k.alg,
+          public_jwk: JSON.stringify(k.publicJwk),
+          private_key_enc: k.privateKeyEnc,
+          status: k.status,
+          created_at: k.createdAt,
+          retired_at: k.retiredAt,
+        })
+        .execute(),
+    );
+  }
+
+  async list(): Promise<SigningKey[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
+    return rows.map(signingKeyFromRow);
+  }
+
+  async retireAllExcept(kid: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('signing_keys')
+      .set({ status: 'retired', retired_at: at })
+      .where('status', '=', 'active')
+      .where('kid', '!=', kid)
+      .execute();
+  }
+
+  async delete(kid: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('signing_keys').where('kid', '=', kid).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,46 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Repositories, Store } from '../ports.ts';
+import { runMigrations } from '../migrate.ts';
+import { KyselyApplicationRepo, KyselySessionRepo, KyselyUserRepo } from './account-repos.ts';
+import { KyselyApiKeyRepo } from './api-key-repo.ts';
+import { KyselyApiRepo, KyselyPolicyRepo, KyselySubscriptionRepo } from './catalog-repos.ts';
+import { KyselyClientRepo, KyselySigningKeyRepo } from './client-repo.ts';
+import { KyselyEventLog } from './event-log.ts';
+import type { Database } from './schema.ts';
+import { KyselyTokenRepo } from './token-repo.ts';
+
+function repositories(db: Kysely<Database>): Repositories {
+  return {
+    users: new KyselyUserRepo(db),
+    applications: new KyselyApplicationRepo(db),
+    clients: new KyselyClientRepo(db),
+    apis: new KyselyApiRepo(db),
+    subscriptions: new KyselySubscriptionRepo(db),
+    policies: new KyselyPolicyRepo(db),
+    signingKeys: new KyselySigningKeyRepo(db),
+    tokens: new KyselyTokenRepo(db),
+    apiKeys: new KyselyApiKeyRepo(db),
+    sessions: new KyselySessionRepo(db),
+    events: new KyselyEventLog(db),
+  };
+}
+
+export interface KyselyBackend {
+  dialect: Store['dialect'];
+  migrations: Record<string, Migration>;
+  close: () => Promise<void>;
+}
+
+/** The store on any Kysely dialect; backends differ only in how they connect and in their migrations. */
+export function kyselyStore(db: Kysely<Database>, backend: KyselyBackend): Store {
+  return {
+    ...repositories(db),
+    dialect: backend.dialect,
+    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx))),
+    migrate: () => runMigrations(db as unknown as Kysely<unknown>, backend.migrations),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: backend.close,
+  };
+}

@@ -1,0 +1,198 @@
+import type { ChangeEvent, RevokedToken, StoredEvent } from '../core/events.ts';
+import type {
+  AccessTokenRecord,
+  Api,
+  ApiKeyRecord,
+  Application,
+  AuthorizationCodeRecord,
+  ClientSecret,
+  KeyType,
+  OAuthClient,
+  PolicyLevel,
+  RefreshTokenRecord,
+  Session,
+  SigningKey,
+  Subscription,
+  ThrottlePolicy,
+  User,
+} from '../core/model.ts';
+
+/**
+ * Store ports: one interface per aggregate. Multi-step invariants (single-use codes, refresh rotation,
+ * revocation) are single guarded statements here, never read-then-write in callers. Unique
+ * constraints surface as `UniqueViolation`.
+ */
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+}
+
+export interface UserRepo {
+  create(user: User): Promise<void>;
+  findById(id: string): Promise<User | null>;
+  findByUsername(username: string): Promise<User | null>;
+  list(page: Page): Promise<Paged<User>>;
+  count(): Promise<number>;
+  update(id: string, patch: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<User | null>;
+}
+
+export interface ApplicationQuery extends Page {
+  ownerId: string;
+  name?: string;
+}
+
+export interface ApplicationRepo {
+  create(app: Application): Promise<void>;
+  findById(id: string): Promise<Application | null>;
+  list(query: ApplicationQuery): Promise<Paged<Application>>;
+  listAll(): Promise<Application[]>;
+  update(id: string, patch: Partial<Omit<Application, 'id' | 'ownerId' | 'createdAt'>>): Promise<Application | null>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface ClientRepo {
+  create(client: OAuthClient): Promise<void>;
+  findByConsumerKey(consumerKey: string): Promise<OAuthClient | null>;
+  findByKeyMappingId(keyMappingId: string): Promise<OAuthClient | null>;
+  listByApplication(applicationId: string): Promise<OAuthClient[]>;
+  listApplicationClients(): Promise<OAuthClient[]>;
+  update(
+    consumerKey: string,
+    patch: Partial<
+      Pick<
+        OAuthClient,
+        'grantTypes' | 'callbackUrl' | 'appTokenTtlSeconds' | 'userTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'pkceMandatory' | 'updatedAt'
+      >
+    >,
+  ): Promise<OAuthClient | null>;
+  delete(consumerKey: string): Promise<boolean>;
+  addSecret(secret: ClientSecret): Promise<void>;
+  listSecrets(consumerKey: string): Promise<ClientSecret[]>;
+  deleteSecret(consumerKey: string, secretId: string): Promise<boolean>;
+  /** Removes every secret of the client; returns how many. */
+  deleteSecrets(consumerKey: string): Promise<number>;
+}
+
+export interface ApiRepo {
+  create(api: Api): Promise<void>;
+  findById(id: string): Promise<Api | null>;
+  list(page: Page & { publishedOnly?: boolean }): Promise<Paged<Api>>;
+  listAll(): Promise<Api[]>;
+  update(id: string, api: Api): Promise<void>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface SubscriptionRepo {
+  create(subscription: Subscription): Promise<void>;
+  findById(id: string): Promise<Subscription | null>;
+  list(query: Page & { applicationId?: string; apiId?: string }): Promise<Paged<Subscription>>;
+  listByApplication(applicationId: string): Promise<Subscription[]>;
+  listAll(): Promise<Subscription[]>;
+  update(id: string, patch: Partial<Pick<Subscription, 'throttlingPolicy' | 'status' | 'updatedAt'>>): Promise<Subscription | null>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface PolicyRepo {
+  create(policy: ThrottlePolicy): Promise<void>;
+  findById(id: string): Promise<ThrottlePolicy | null>;
+  findByName(level: PolicyLevel, name: string): Promise<ThrottlePolicy | null>;
+  list(level: PolicyLevel): Promise<ThrottlePolicy[]>;
+  listAll(): Promise<ThrottlePolicy[]>;
+  update(id: string, policy: ThrottlePolicy): Promise<void>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface SigningKeyRepo {
+  create(key: SigningKey): Promise<void>;
+  list(): Promise<SigningKey[]>;
+  /** Marks every active key except `kid` retired, atomically. */
+  retireAllExcept(kid: string, at: number): Promise<void>;
+  delete(kid: string): Promise<boolean>;
+}
+
+/** Which access tokens a revocation covers; exactly one selector. */
+export type TokenSelector = { jti: string } | { grantId: string } | { consumerKey: string } | { userId: string };
+
+export interface TokenRepo {
+  insertAccessToken(token: AccessTokenRecord): Promise<void>;
+  findAccessTokenByHash(hash: string): Promise<AccessTokenRecord | null>;
+  findAccessTokenByJti(jti: string): Promise<AccessTokenRecord | null>;
+  /** Revokes the selected live tokens and returns what was revoked (for the gateway deny-lists). */
+  revokeAccessTokens(selector: TokenSelector, now: number): Promise<RevokedToken[]>;
+  /** Opaque tokens not revoked and not expired: the gateway's start-up snapshot. */
+  listLiveOpaqueTokens(now: number): Promise<AccessTokenRecord[]>;
+  /** Revoked JWTs that have not expired yet: the gateway's deny-list snapshot. */
+  listRevokedJwts(now: number): Promise<RevokedToken[]>;
+  /** Latest expiry of live tokens signed with `kid` (null inside = a never-expiring one). */
+  liveTokenExpiriesForKid(kid: string, now: number): Promise<{ count: number; neverExpires: boolean; maxExpiresAt: number | null }>;
+
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  findRefreshTokenByHash(hash: string): Promise<RefreshTokenRecord | null>;
+  /** Marks a refresh token used, only if it is live and unused; returns it, or null if that failed. */
+  consumeRefreshToken(hash: string, now: number): Promise<RefreshTokenRecord | null>;
+  revokeRefreshTokens(selector: Exclude<TokenSelector, { jti: string }> | { hash: string }, now: number): Promise<number>;
+
+  insertAuthorizationCode(code: AuthorizationCodeRecord): Promise<void>;
+  findAuthorizationCode(hash: string): Promise<AuthorizationCodeRecord | null>;
+  /** Marks a code used, only if it is unused; returns it, or null if it was already used. */
+  consumeAuthorizationCode(hash: string, now: number): Promise<AuthorizationCodeRecord | null>;
+
+  /** Housekeeping: deletes rows that can never matter again. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface ApiKeyRepo {
+  create(key: ApiKeyRecord): Promise<void>;
+  findById(id: string): Promise<ApiKeyRecord | null>;
+  findByHash(hash: string): Promise<ApiKeyRecord | null>;
+  listByApplication(applicationId: string, keyType: KeyType): Promise<ApiKeyRecord[]>;
+  listLive(now: number): Promise<ApiKeyRecord[]>;
+  /** Revokes one key if not revoked yet; returns it, or null. */
+  revoke(id: string, now: number): Promise<ApiKeyRecord | null>;
+  revokeByApplication(applicationId: string, now: number): Promise<ApiKeyRecord[]>;
+  touchLastUsed(uses: ReadonlyMap<string, number>): Promise<void>;
+}
+
+export interface SessionRepo {
+  create(session: Session): Promise<void>;
+  find(idHash: string): Promise<Session | null>;
+  delete(idHash: string): Promise<void>;
+  deleteByUser(userId: string): Promise<void>;
+}
+
+export interface EventLog {
+  append(event: ChangeEvent, at: number): Promise<StoredEvent>;
+  /** Events with id > `afterId`, oldest first. */
+  since(afterId: number, limit: number): Promise<StoredEvent[]>;
+  latestId(): Promise<number>;
+}
+
+export interface Repositories {
+  users: UserRepo;
+  applications: ApplicationRepo;
+  clients: ClientRepo;
+  apis: ApiRepo;
+  subscriptions: SubscriptionRepo;
+  policies: PolicyRepo;
+  signingKeys: SigningKeyRepo;
+  tokens: TokenRepo;
+  apiKeys: ApiKeyRepo;
+  sessions: SessionRepo;
+  events: EventLog;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: all of its writes land, or none. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Applies pending schema migrations; returns the names applied. */
+  migrate(): Promise<{ applied: string[] }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

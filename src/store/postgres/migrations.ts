@@ -1,0 +1,7 @@
+import type { Kysely, Migration } from 'kysely';
+import { createInitialSchema } from '../kysely/initial-schema.ts';
+
+/** PostgreSQL schema versions, applied in key order. */
+export const postgresMigrations: Record<string, Migration> = {
+  '0001_initial': { up: (db: Kysely<unknown>) => createInitialSchema(db, 'postgres') },
+};

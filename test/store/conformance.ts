@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UniqueViolation } from '../../src/core/errors.ts';
+import type { Store } from '../../src/store/ports.ts';
+import {
+  T0,
+  aClient,
+  aPolicy,
+  aRefreshToken,
+  aUser,
+  anAccessToken,
+  anApi,
+  anApiKey,
+  anApplication,
+} from '../support/factories.ts';
+
+/**
+ * The store conformance suite: every backend runs exactly these tests (better-auth adapter suites,
+ * hydra's manager_test_helpers). Each test works on its own fresh records, so one database can host
+ * the whole run.
+ */
+export function describeStoreConformance(name: string, open: () => Promise<Store>): void {
+  describe(`store conformance: ${name}`, () => {
+    let store: Store;
+
+    beforeAll(async () => {
+      store = await open();
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('migrating twice is a no-op', async () => {
+      expect((await store.migrate()).applied).toEqual([]);
+    });
+
+    it('users: create, find, update, and unique usernames', async () => {
+      const user = aUser({ roles: ['publisher', 'subscriber'] });
+      await store.users.create(user);
+      expect(await store.users.findById(user.id)).toEqual(user);
+      expect(await store.users.findByUsername(user.username)).toEqual(user);
+      await expect(store.users.create(aUser({ username: user.username }))).rejects.toBeInstanceOf(UniqueViolation);
+      const updated = await store.users.update(user.id, { disabled: true, roles: ['admin'] });
+      expect(updated).toMatchObject({ disabled: true, roles: ['admin'] });
+      expect(await store.users.update(randomUUID(), { disabled: true })).toBeNull();
+    });
+
+    it('applications: names are unique per owner, not globally; list pages and filters', async () => {
+      const alice = aUser();
+      const bob = aUser();
+      await store.users.create(alice);
+      await store.users.create(bob);
+      const app = anApplication(alice.id, { name: 'Shared', attributes: { tier: 'x' } });
+      await store.applications.create(app);
+      await store.applications.create(anApplication(bob.id, { name: 'Shared' }));
+      await expect(store.applications.create(anApplication(alice.id, { name: 'Shared' }))).rejects.toBeInstanceOf(UniqueViolation);
+      for (const n of ['B', 'C', 'D']) await store.applications.create(anApplication(alice.id, { name: n }));
+
+      expect(await store.applications.findById(app.id)).toEqual(app);
+      const page = await store.applications.list({ ownerId: alice.id, limit: 2, offset: 1 });
+      expect(page.total).toBe(4);
+      expect(page.items.map((a) => a.name)).toEqual(['C', 'D']);
+      const byName = await store.applications.list({ ownerId: alice.id, name: 'Shared', limit: 10, offset: 0 });
+      expect(byName.items).toEqual([app]);
+
+      const renamed = await store.applications.update(app.id, { name: 'Renamed', updatedAt: T0 + 1 });
+      expect(renamed).toMatchObject({ name: 'Renamed', updatedAt: T0 + 1, ownerId: alice.id });
+      await expect(store.applications.update(app.id, { name: 'B' })).rejects.toBeInstanceOf(UniqueViolation);
+      expect(await store.applications.delete(app.id)).toBe(true);
+      expect(await store.applications.delete(app.id)).toBe(false);
+    });
+
+    it('clients: one key mapping per application and key type; secrets listed, deleted', async () => {
+      const owner = aUser();
+      await store.users.create(owner);
+      const app = anApplication(owner.id);
+      await store.applications.create(app);
+      const prod = aClient(owner.id, { applicationId: app.id, keyType: 'PRODUCTION' });
+      await store.clients.create(prod);
+      await store.clients.create(aClient(owner.id, { applicationId: app.id, keyType: 'SANDBOX' }));
+      await expect(store.clients.create(aClient(owner.id, { applicationId: app.id, keyType: 'PRODUCTION' }))).rejects.toBeInstanceOf(
+        UniqueViolation,
+      );
+      expect(await store.clients.findByConsumerKey(prod.consumerKey)).toEqual(prod);
+      expect(await store.clients.findByKeyMappingId(prod.keyMappingId!)).toEqual(prod);
+      expect((await store.clients.listByApplication(app.id)).map((c) => c.keyType)).toEqual(['PRODUCTION', 'SANDBOX']);
+
+      const updated = await store.clients.update(prod.consumerKey, { grantTypes: ['password'], appTokenTtlSeconds: -1 });
+      expect(updated).toMatchObject({ grantTypes: ['password'], appTokenTtlSeconds: -1 });
+
+      const secret = { id: randomUUID(), consumerKey: prod.consumerKey, hash: randomUUID(), start: 'gcs_ab', description: 'd', createdAt: T0, expiresAt: null };
+      await store.clients.addSecret(secret);
+      await store.clients.addSecret({ ...secret, id: randomUUID(), hash: randomUUID(), createdAt: T0 + 1, expiresAt: T0 + 5 });
+      await expect(store.clients.addSecret({ ...secret, id: randomUUID() })).rejects.toBeInstanceOf(UniqueViolation);
+      expect((await store.clients.listSecrets(prod.consumerKey)).map((s) => s.expiresAt)).toEqual([null, T0 + 5]);
+      expect(await store.clients.deleteSecret(prod.consumerKey, secret.id)).toBe(true);
+      expect(await store.clients.deleteSecret('other-client', secret.id)).toBe(false);
+      expect(await store.clients.delete(prod.consumerKey)).toBe(true);
+      expect(await store.clients.listSecrets(prod.consumerKey)).toEqual([]);
+    });
+
+    it('apis: context+version unique, published filter, full update round-trips', async () => {
+      const provider = aUser();
+      await store.users.create(provider);
+      const api = anApi(provider.id, {
+        scopes: [{ name: 'menu:read', displayName: 'Read', description: '', bindings: ['subscriber'] }],
+        operations: [{ target: '/menu/{id}', verb: 'GET', authType: 'Application', throttlingPolicy: '10KPerMin', scopes: ['menu:read'] }],
+      });
+      await store.apis.create(api);
+      await expect(store.apis.create(anApi(provider.id, { context: api.context }))).rejects.toBeInstanceOf(UniqueViolation);
+      expect(await store.apis.findById(api.id)).toEqual(api);
+      const published = { ...api, lifeCycleStatus: 'PUBLISHED' as const, sandboxUrl: 'http://127.0.0.1:2', updatedAt: T0 + 9 };
+      await store.apis.update(api.id, published);
+      expect(await store.apis.findById(api.id)).toEqual(published);
+      const list = await store.apis.list({ limit: 1000, offset: 0, publishedOnly: true });
+      expect(list.items.map((a) => a.id)).toContain(api.id);
+      expect(list.items.every((a) => a.lifeCycleStatus === 'PUBLISHED' || a.lifeCycleStatus === 'DEPRECATED')).toBe(true);
+    });
+
+    it('subscriptions: unique per application and API; update and delete', async () => {
+      const user = aUser();
+      await store.users.create(user);
+      const app = anApplication(user.id);
+      await store.applications.create(app);
+      const api = anApi(user.id);
+      await store.apis.create(api);
+      const sub = { id: randomUUID(), applicationId: app.id, apiId: api.id, throttlingPolicy: 'Gold', status: 'UNBLOCKED' as const, createdAt: T0, updatedAt: T0 };
+      await store.subscriptions.create(sub);
+      await expect(store.subscriptions.create({ ...sub, id: randomUUID() })).rejects.toBeInstanceOf(UniqueViolation);
+      expect(await store.subscriptions.listByApplication(app.id)).toEqual([sub]);
+      expect((await store.subscriptions.list({ apiId: api.id, limit: 10, offset: 0 })).total).toBe(1);
+      expect(await store.subscriptions.update(sub.id, { throttlingPolicy: 'Bronze', status: 'BLOCKED' })).toMatchObject({
+        throttlingPolicy: 'Bronze',
+        status: 'BLOCKED',
+      });
+      expect(await store.subscriptions.delete(sub.id)).toBe(true);
+      expect(await store.subscriptions.findById(sub.id)).toBeNull();
+    });
+
+    it('policies: unique name per level; unlimited stored as null', async () => {
+      const policy = aPolicy({ level: 'subscription', requestCount: null });
+      await store.policies.create(policy);
+      await store.policies.create(aPolicy({ level: 'application', name: policy.name }));
+      await expect(store.policies.create(aPolicy({ level: 'subscription', name: policy.name }))).rejects.toBeInstanceOf(UniqueViolation);
+      expect(await store.policies.findByName('subscription', policy.name)).toEqual(policy);
+      await store.policies.update(policy.id, { ...policy, requestCount: 5000, timeUnit: 'hour' });
+      expect(await store.policies.findById(policy.id)).toMatchObject({ requestCount: 5000, timeUnit: 'hour' });
+      expect((await store.policies.list('subscription')).some((p) => p.id === policy.id)).toBe(true);
+      expect(await store.policies.delete(policy.id)).toBe(true);
+    });
+
+    it('signing keys: retiring all but one is atomic', async () => {
+      const base = { alg: 'RS256' as const, publicJwk: { kty: 'RSA' }, privateKeyEnc: 'enc', status: 'active' as const, createdAt: T0, retiredAt: null };
+      const k1 = { ...base, kid: randomUUID() };
+      const k2 = { ...base, kid: randomUUID(), createdAt: T0 + 1 };
+      await store.signingKeys.create(k1);
+      await store.signingKeys.create(k2);
+      await store.signingKeys.retireAllExcept(k2.kid, T0 + 2);
+      const keys = (await store.signingKeys.list()).filter((k) => k.kid === k1.kid || k.kid === k2.kid);
+      expect(keys.map((k) => [k.kid, k.status, k.retiredAt])).toEqual([
+        [k1.kid, 'retired', T0 + 2],
+        [k2.kid, 'active', null],
+      ]);
+      expect(await store.signingKeys.delete(k1.kid)).toBe(true);
+    });
+
+    it('access tokens: revocation by selector returns only live tokens, once', async () => {
+      const grantId = randomUUID();
+      const now = T0 + 10;
+      const opaque = anAccessToken({ format: 'OPAQUE', hash: randomUUID(), grantId, kid: null });
+      const jwt = anAccessToken({ grantId, expiresAt: null });
+      const expired = anAccessToken({ grantId, expiresAt: T0 });
+      for (const t of [opaque, jwt, expired]) await store.tokens.insertAccessToken(t);
+      expect(await store.tokens.findAccessTokenByHash(opaque.hash!)).toEqual(opaque);
+      expect(await store.tokens.findAccessTokenByJti(jwt.jti)).toEqual(jwt);
+
+      const revoked = await store.tokens.revokeAccessTokens({ grantId }, now);
+      expect(revoked.map((r) => r.jti).sort()).toEqual([opaque.jti, jwt.jti].sort());
+      expect(revoked.find((r) => r.jti === opaque.jti)?.hash).toBe(opaque.hash);
+      expect(await store.tokens.revokeAccessTokens({ grantId }, now + 1)).toEqual([]);
+      expect((await store.tokens.findAccessTokenByJti(jwt.jti))?.revokedAt).toBe(now);
+
+      const denyList = await store.tokens.listRevokedJwts(now);
+      expect(denyList).toContainEqual({ jti: jwt.jti, hash: null, expiresAt: null });
+      const live = await store.tokens.listLiveOpaqueTokens(now);
+      expect(live.some((t) => t.jti === opaque.jti)).toBe(false);
+    });
+
+    it('access tokens: selectors by client and by user; live opaque snapshot', async () => {
+      const consumerKey = randomUUID();
+      const userId = randomUUID();
+      const a = anAccessToken({ consumerKey, format: 'OPAQUE', hash: randomUUID() });
+      const b = anAccessToken({ userId });
+      await store.tokens.insertAccessToken(a);
+      await store.tokens.insertAccessToken(b);
+      expect((await store.tokens.listLiveOpaqueTokens(T0)).some((t) => t.jti === a.jti)).toBe(true);
+      expect((await store.tokens.revokeAccessTokens({ consumerKey }, T0)).map((t) => t.jti)).toEqual([a.jti]);
+      expect((await store.tokens.revokeAccessTokens({ userId }, T0)).map((t) => t.jti)).toEqual([b.jti]);
+      expect((await store.tokens.revokeAccessTokens({ jti: b.jti }, T0))).toEqual([]);
+    });
+
+    it('access tokens: live expiries per signing key', async () => {
+      const kid = randomUUID();
+      await store.tokens.insertAccessToken(anAccessToken({ kid, expiresAt: T0 + 100 }));
+      await store.tokens.insertAccessToken(anAccessToken({ kid, expiresAt: T0 + 500 }));
+      await store.tokens.insertAccessToken(anAccessToken({ kid, expiresAt: T0 - 1 }));
+      expect(await store.tokens.liveTokenExpiriesForKid(kid, T0)).toEqual({ count: 2, neverExpires: false, maxExpiresAt: T0 + 500 });
+      await store.tokens.insertAccessToken(anAccessToken({ kid, expiresAt: null }));
+      expect((await store.tokens.liveTokenExpiriesForKid(kid, T0)).neverExpires).toBe(true);
+      expect(await store.tokens.liveTokenExpiriesForKid(randomUUID(), T0)).toEqual({ count: 0, neverExpires: false, maxExpiresAt: null });
+    });
+
+    it('refresh tokens: consumption is single-use even under concurrency (C01)', async () => {
+      const token = aRefreshToken();
+      await store.tokens.insertRefreshToken(token);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.tokens.consumeRefreshToken(token.hash, T0 + 1)));
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect((await store.tokens.findRefreshTokenByHash(token.hash))?.consumedAt).toBe(T0 + 1);
+    });
+
+    it('refresh tokens: expired or revoked ones cannot be consumed', async () => {
+      const expired = aRefreshToken({ expiresAt: T0 });
+      const revoked = aRefreshToken();
+      const forever = aRefreshToken({ expiresAt: null });
+      for (const t of [expired, revoked, forever]) await store.tokens.insertRefreshToken(t);
+      expect(await store.tokens.revokeRefreshTokens({ hash: revoked.hash }, T0)).toBe(1);
+      expect(await store.tokens.consumeRefreshToken(expired.hash, T0 + 1)).toBeNull();
+      expect(await store.tokens.consumeRefreshToken(revoked.hash, T0 + 1)).toBeNull();
+      expect(await store.tokens.consumeRefreshToken(forever.hash, T0 + 10 ** 12)).not.toBeNull();
+      expect(await store.tokens.revokeRefreshTokens({ grantId: forever.grantId }, T0)).toBe(1);
+    });
+
+    it('authorization codes: redeemed exactly once under concurrency (C02)', async () => {
+      const code = {
+        hash: randomUUID(),
+        consumerKey: 'ck',
+        userId: 'u',
+        redirectUri: 'https://client.example/cb',
+        scopes: ['a', 'b'],
+        codeChallenge: 'x',
+        grantId: randomUUID(),
+        issuedAt: T0,
+        expiresAt: T0 + 600_000,
+        consumedAt: null,
+      };
+      await store.tokens.insertAuthorizationCode(code);
+      expect(await store.tokens.findAuthorizationCode(code.hash)).toEqual(code);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.tokens.consumeAuthorizationCode(code.hash, T0 + 1)));
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+    });
+
+    it('purge removes only rows that can never matter again', async () => {
+      const old = anAccessToken({ expiresAt: 1000 });
+      const forever = anAccessToken({ expiresAt: null });
+      await store.tokens.insertAccessToken(old);
+      await store.tokens.insertAccessToken(forever);
+      expect(await store.tokens.purgeExpired(2000)).toBeGreaterThanOrEqual(1);
+      expect(await store.tokens.findAccessTokenByJti(old.jti)).toBeNull();
+      expect(await store.tokens.findAccessTokenByJti(forever.jti)).not.toBeNull();
+    });
+
+    it('api keys: hash lookup, single revocation, live list and last-used batching', async () => {
+      const appId = randomUUID();
+      const key = anApiKey(appId, { permittedIps: ['10.0.0.0/8'], permittedReferers: ['*.example.com'] });
+      const sandbox = anApiKey(appId, { keyType: 'SANDBOX', expiresAt: T0 + 1 });
+      await store.apiKeys.create(key);
+      await store.apiKeys.create(sandbox);
+      expect(await store.apiKeys.findByHash(key.hash)).toEqual(key);
+      expect((await store.apiKeys.listByApplication(appId, 'PRODUCTION')).map((k) => k.id)).toEqual([key.id]);
+      await store.apiKeys.touchLastUsed(new Map([[key.id, T0 + 50]]));
+      await store.apiKeys.touchLastUsed(new Map([[key.id, T0 + 20]]));
+      expect((await store.apiKeys.findById(key.id))?.lastUsedAt).toBe(T0 + 50);
+      const live = await store.apiKeys.listLive(T0 + 2);
+      expect(live.some((k) => k.id === key.id) && !live.some((k) => k.id === sandbox.id)).toBe(true);
+      expect((await store.apiKeys.revoke(key.id, T0 + 3))?.revokedAt).toBe(T0 + 3);
+      expect(await store.apiKeys.revoke(key.id, T0 + 4)).toBeNull();
+      expect((await store.apiKeys.revokeByApplication(appId, T0 + 5)).map((k) => k.id)).toEqual([sandbox.id]);
+    });
+
+    it('sessions: create, find, delete by id and by user', async () => {
+      const userId = randomUUID();
+      const s = { idHash: randomUUID(), userId, csrfToken: 'c', createdAt: T0, expiresAt: T0 + 1 };
+      await store.sessions.create(s);
+      await store.sessions.create({ ...s, idHash: randomUUID() });
+      expect(await store.sessions.find(s.idHash)).toEqual(s);
+      await store.sessions.delete(s.idHash);
+      expect(await store.sessions.find(s.idHash)).toBeNull();
+      await store.sessions.deleteByUser(userId);
+    });
+
+    it('transactions: a failure rolls back every write, events included', async () => {
+      const user = aUser();
+      const before = await store.events.latestId();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.users.create(user);
+          await tx.events.append({ type: 'application.deleted', applicationId: 'x' }, T0);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.users.findById(user.id)).toBeNull();
+      expect(await store.events.latestId()).toBe(before);
+    });
+
+    it('event log: ids increase and catch-up returns events after a cursor, in order', async () => {
+      const start = await store.events.latestId();
+      const appended = await store.transaction(async (tx) => [
+        await tx.events.append({ type: 'api.deleted', apiId: 'a' }, T0),
+        await tx.events.append({ type: 'api.deleted', apiId: 'b' }, T0 + 1),
+      ]);
+      expect(appended[1]!.id).toBeGreaterThan(appended[0]!.id);
+      const since = await store.events.since(start, 100);
+      expect(since.map((e) => e.event)).toEqual([
+        { type: 'api.deleted', apiId: 'a' },
+        { type: 'api.deleted', apiId: 'b' },
+      ]);
+      expect(await store.events.since(appended[0]!.id, 1)).toEqual([appended[1]]);
+      expect(await store.events.latestId()).toBe(appended[1]!.id);
+    });
+
+    it('ping answers while the store is reachable', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

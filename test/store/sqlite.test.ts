@@ -1,0 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { describeStoreConformance } from './conformance.ts';
+
+describeStoreConformance('sqlite', async () =>
+  openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'gatehouse-store-')), 'store.db'), synchronous: 'NORMAL' }),
+);
