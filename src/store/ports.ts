@@ -111,8 +111,8 @@ export interface PolicyRepo {
 export interface SigningKeyRepo {
   create(key: SigningKey): Promise<void>;
   list(): Promise<SigningKey[]>;
-  /** Marks every active key except `kid` retired, atomically. */
-  retireAllExcept(kid: string, at: number): Promise<void>;
+  /** Marks the active key retired (at most one is active: a unique index guards it). */
+  retireActive(at: number): Promise<void>;
   delete(kid: string): Promise<boolean>;
 }
 

@@ -3,11 +3,12 @@ import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { announceSkip, freshPostgresDatabase, postgresUrl } from '../support/services.ts';
 import { describeStoreConformance } from './conformance.ts';
 
-if (postgresUrl) {
+const baseUrl = postgresUrl;
+if (baseUrl) {
   let drop: (() => Promise<void>) | undefined;
   afterAll(async () => drop?.());
   describeStoreConformance('postgres', async () => {
-    const db = await freshPostgresDatabase(postgresUrl);
+    const db = await freshPostgresDatabase(baseUrl);
     drop = db.drop;
     return openPostgresStore({ url: db.url });
   });

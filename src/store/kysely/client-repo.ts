@@ -131,13 +131,8 @@ export class KyselySigningKeyRepo implements SigningKeyRepo {
     return rows.map(signingKeyFromRow);
   }
 
-  async retireAllExcept(kid: string, at: number): Promise<void> {
-    await this.db
-      .updateTable('signing_keys')
-      .set({ status: 'retired', retired_at: at })
-      .where('status', '=', 'active')
-      .where('kid', '!=', kid)
-      .execute();
+  async retireActive(at: number): Promise<void> {
+    await this.db.updateTable('signing_keys').set({ status: 'retired', retired_at: at }).where('status', '=', 'active').execute();
   }
 
   async delete(kid: string): Promise<boolean> {

@@ -127,6 +127,8 @@ export async function createInitialSchema(db: Kysely<unknown>, dialect: Dialect)
     .addColumn('created_at', ms, (c) => c.notNull())
     .addColumn('retired_at', ms)
     .execute();
+  // At most one active key, so concurrent cold starts generate exactly one (C05).
+  await db.schema.createIndex('signing_keys_one_active').on('signing_keys').column('status').unique().where('status', '=', 'active').execute();
 
   await db.schema
     .createTable('access_tokens')

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { SIGNING_ALGORITHMS } from '../core/model.ts';
+
+/**
+ * Every setting, documented in one place (node-oidc-provider's defaults.js). Sources, lowest to highest
+ * precedence: built-in default → config file (JSON, same keys) → `GATEHOUSE_*` environment → flag.
+ * Secrets have no flag, so they never show up in a process list.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const list = z.union([z.array(z.string()), z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))]);
+const url = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+
+interface Setting {
+  env: string;
+  flag?: string;
+  doc: string;
+  schema: z.ZodType;
+  default?: unknown;
+  secret?: boolean;
+}
+
+export const SETTINGS = {
+  role: { env: 'GATEHOUSE_ROLE', flag: '--role', doc: 'Which planes this process runs: all, control or gateway.', schema: z.enum(['all', 'control', 'gateway']), default: 'all' },
+  host: { env: 'GATEHOUSE_HOST', flag: '--host', doc: 'Interface both planes listen on.', schema: z.string().min(1), default: '127.0.0.1' },
+  controlPort: { env: 'GATEHOUSE_CONTROL_PORT', flag: '--control-port', doc: 'Control plane port (portal, REST APIs, OAuth2). 0 picks a free port.', schema: port, default: 9443 },
+  gatewayPort: { env: 'GATEHOUSE_GATEWAY_PORT', flag: '--gateway-port', doc: 'Gateway port. 0 picks a free port.', schema: port, default: 8280 },
+  store: {
+    env: 'GATEHOUSE_STORE',
+    flag: '--store',
+    doc: 'sqlite:<path> (embedded) or postgres://… (cluster mode).',
+    schema: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<path> or postgres://…'),
+    default: 'sqlite:./data/gatehouse.db',
+  },
+  redisUrl: { env: 'GATEHOUSE_REDIS_URL', flag: '--redis', doc: 'Redis for shared throttle counters and cross-process change events (cluster mode).', schema: z.string().regex(/^rediss?:\/\/.+/, 'expected redis://…') },
+  issuer: { env: 'GATEHOUSE_ISSUER', flag: '--issuer', doc: 'Public base URL of the control plane; the `iss` of every token. Defaults to the control URL.', schema: url },
+  controlUrl: { env: 'GATEHOUSE_CONTROL_URL', flag: '--control-url', doc: 'Where a gateway-only process finds the control plane.', schema: url },
+  gatewayUrl: { env: 'GATEHOUSE_GATEWAY_URL', flag: '--gateway-url', doc: 'Public URL of the gateway shown in the portal. Defaults to the gateway listener.', schema: url },
+  adminPassword: { env: 'GATEHOUSE_ADMIN_PASSWORD', doc: 'Password of the `admin` account created on first start (else one is generated and printed once).', schema: z.string().min(8), secret: true },
+  tlsCert: { env: 'GATEHOUSE_TLS_CERT', flag: '--tls-cert', doc: 'PEM certificate file; with tlsKey, both planes serve HTTPS.', schema: z.string().min(1) },
+  tlsKey: { env: 'GATEHOUSE_TLS_KEY', flag: '--tls-key', doc: 'PEM private key file for tlsCert.', schema: z.string().min(1) },
+  workers: { env: 'GATEHOUSE_WORKERS', flag: '--workers', doc: 'Gateway worker processes (one per core).', schema: positiveInt.max(64), default: 1 },
+  dataDir: { env: 'GATEHOUSE_DATA_DIR', flag: '--data-dir', doc: 'Where generated files (the development system secret) live.', schema: z.string().min(1), default: './data' },
+  secrets: {
+    env: 'GATEHOUSE_SECRETS',
+    doc: 'System secrets, comma-separated, each ≥ 32 characters: the first encrypts signing keys at rest, all decrypt (rotation). Unset: one is generated under dataDir with a warning.',
+    schema: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)),
+    secret: true,
+  },
+  tokenPepper: { env: 'GATEHOUSE_TOKEN_PEPPER', doc: 'When set, credentials are stored as HMAC-SHA-256 under this pepper instead of SHA-256.', schema: z.string().min(32), secret: true },
+  jwtAlgorithm: { env: 'GATEHOUSE_JWT_ALGORITHM', flag: '--jwt-algorithm', doc: 'Signing algorithm of new signing keys.', schema: z.enum(SIGNING_ALGORITHMS), default: 'RS256' },
+  applicationTokenTtlSeconds: { env: 'GATEHOUSE_APPLICATION_TOKEN_TTL', doc: 'Default validity of application (client_credentials) tokens for new keys.', schema: z.coerce.number().int(), default: 3600 },
+  userTokenTtlSeconds: { env: 'GATEHOUSE_USER_TOKEN_TTL', doc: 'Default validity of user tokens for new keys.', schema: z.coerce.number().int(), default: 3600 },
+  refreshTokenTtlSeconds: { env: 'GATEHOUSE_REFRESH_TOKEN_TTL', doc: 'Default validity of refresh tokens for new keys.', schema: positiveInt, default: 86400 },
+  authorizationCodeTtlSeconds: { env: 'GATEHOUSE_AUTHORIZATION_CODE_TTL', doc: 'Validity of authorization codes (RFC 6749 §4.1.2: at most 10 minutes).', schema: positiveInt.max(600), default: 300 },
+  allowNeverExpiringTokens: { env: 'GATEHOUSE_ALLOW_NEVER_EXPIRING_TOKENS', doc: 'Whether a negative validity period issues a never-expiring (still revocable) token.', schema: bool, default: true },
+  maxTokenValiditySeconds: { env: 'GATEHOUSE_MAX_TOKEN_VALIDITY', doc: 'Cap on any access token validity, 0 = no cap. With a cap, never-expiring requests get the cap.', schema: z.coerce.number().int().min(0), default: 0 },
+  signupEnabled: { env: 'GATEHOUSE_SIGNUP_ENABLED', doc: 'Whether the portal lets people sign up as subscribers.', schema: bool, default: true },
+  logLevel: { env: 'GATEHOUSE_LOG_LEVEL', flag: '--log-level', doc: 'fatal, error, warn, info, debug or silent.', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info' },
+  trustedProxies: { env: 'GATEHOUSE_TRUSTED_PROXIES', doc: 'Comma-separated IPs/CIDRs whose X-Forwarded-For is believed (G17). Empty: none.', schema: list, default: [] },
+  sqliteSynchronous: { env: 'GATEHOUSE_SQLITE_SYNCHRONOUS', doc: 'NORMAL survives process crashes; FULL also survives power loss (K04).', schema: z.enum(['NORMAL', 'FULL']), default: 'NORMAL' },
+  jwtLeewaySeconds: { env: 'GATEHOUSE_JWT_LEEWAY', doc: 'Clock skew tolerated on exp/nbf at the gateway.', schema: z.coerce.number().int().min(0).max(300), default: 30 },
+  tokenCacheSize: { env: 'GATEHOUSE_TOKEN_CACHE_SIZE', doc: 'Verified-token cache entries per gateway process.', schema: positiveInt, default: 10000 },
+  backendTimeoutMs: { env: 'GATEHOUSE_BACKEND_TIMEOUT_MS', doc: 'Gateway timeout for backend responses.', schema: positiveInt, default: 30000 },
+  backendJwtTtlSeconds: { env: 'GATEHOUSE_BACKEND_JWT_TTL', doc: 'Validity of the backend JWT (X-JWT-Assertion).', schema: positiveInt, default: 900 },
+  stalenessBoundMs: { env: 'GATEHOUSE_STALENESS_BOUND_MS', doc: 'Cluster mode: how long a gateway that lost its change-event feed keeps answering before failing closed.', schema: positiveInt, default: 5000 },
+} satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;

@@ -1,0 +1,229 @@
+import type { Changes, Emit } from './changes.ts';
+import type { Clock } from './clock.ts';
+import { CredentialHasher, credentialStart, mintCredential, parseCredential, randomIdentifier } from './credentials.ts';
+import { DomainError, UniqueViolation, conflict, invalid, notFound } from './errors.ts';
+import { GRANT_TYPES, isLive, type Application, type ClientSecret, type GrantType, type KeyType, type OAuthClient } from './model.ts';
+import type { Random } from './random.ts';
+import type { TokenService } from './token-service.ts';
+import type { Repositories, Store } from '../store/ports.ts';
+
+export interface ClientSettings {
+  grantTypes: readonly string[];
+  callbackUrl: string | null;
+  appTokenTtlSeconds: number;
+  userTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  pkceMandatory: boolean;
+}
+
+export interface NewSecret {
+  secret: ClientSecret;
+  value: string;
+}
+
+interface ClientServiceDeps {
+  store: Store;
+  changes: Changes;
+  tokens: TokenService;
+  hasher: CredentialHasher;
+  clock: Clock;
+  random: Random;
+}
+
+/** Redirect URIs: absolute, no fragment, https except on loopback (RFC 6749 §3.1.2, RFC 9700 §2.1). */
+export function validateCallbackUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('callbackUrl', 'callbackUrl must be an absolute URL');
+  }
+  if (url.hash !== '' || value.includes('#')) throw invalid('callbackUrl', 'callbackUrl must not contain a fragment');
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw invalid('callbackUrl', 'callbackUrl must use https (http only on loopback)');
+  }
+  if (value.length > 2000) throw invalid('callbackUrl', 'callbackUrl is too long');
+  return value;
+}
+
+export class ClientService {
+  constructor(private readonly deps: ClientServiceDeps) {}
+
+  /** Checks and normalises client settings; throws a validation error naming the field. */
+  validateSettings(settings: ClientSettings): Omit<OAuthClient, 'consumerKey' | 'kind' | 'keyMappingId' | 'applicationId' | 'keyType' | 'ownerId' | 'name' | 'createdAt' | 'updatedAt'> {
+    const unknown = settings.grantTypes.find((g) => !(GRANT_TYPES as readonly string[]).includes(g));
+    if (unknown !== undefined) {
+      throw invalid('grantTypesToBeSupported', `unsupported grant type ${JSON.stringify(unknown)}; supported: ${GRANT_TYPES.join(', ')}`);
+    }
+    const grantTypes = [...new Set(settings.grantTypes)] as GrantType[];
+    const callbackUrl = settings.callbackUrl ? validateCallbackUrl(settings.callbackUrl) : null;
+    if (grantTypes.includes('authorization_code') && !callbackUrl) {
+      throw invalid('callbackUrl', 'the authorization_code grant needs a callbackUrl');
+    }
+    for (const [field, ttl] of [
+      ['application_access_token_expiry_time', settings.appTokenTtlSeconds],
+      ['user_access_token_expiry_time', settings.userTokenTtlSeconds],
+    ] as const) {
+      if (!Number.isInteger(ttl) || ttl === 0) throw invalid(field, `${field} must be a non-zero whole number of seconds (negative = never expires)`);
+      try {
+        this.deps.tokens.validitySeconds(ttl);
+      } catch (error) {
+        if (error instanceof DomainError) throw invalid(field, error.publicMessage);
+        throw error;
+      }
+    }
+    if (!Number.isInteger(settings.refreshTokenTtlSeconds) || settings.refreshTokenTtlSeconds <= 0) {
+      throw invalid('refresh_token_expiry_time', 'refresh_token_expiry_time must be a positive whole number of seconds');
+    }
+    return {
+      grantTypes,
+      callbackUrl,
+      appTokenTtlSeconds: settings.appTokenTtlSeconds,
+      userTokenTtlSeconds: settings.userTokenTtlSeconds,
+      refreshTokenTtlSeconds: settings.refreshTokenTtlSeconds,
+      pkceMandatory: settings.pkceMandatory,
+    };
+  }
+
+  /** Creates an application's PRODUCTION or SANDBOX keys: an OAuth client and its first secret. */
+  async generateKeys(application: Application, keyType: KeyType, settings: ClientSettings): Promise<{ client: OAuthClient; secret: string }> {
+    const now = this.deps.clock.now();
+    const client: OAuthClient = {
+      ...this.validateSettings(settings),
+      consumerKey: randomIdentifier(this.deps.random),
+      kind: 'application',
+      keyMappingId: this.deps.random.uuid(),
+      applicationId: application.id,
+      keyType,
+      ownerId: application.ownerId,
+      name: `${application.ownerId}_${application.id}_${keyType}`,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      const secret = await this.deps.changes.run(async (tx, emit) => {
+        await tx.clients.create(client);
+        emit({ type: 'client.saved', client });
+        return (await this.addSecret(tx, client, { description: 'initial secret', expiresInSeconds: null })).value;
+      });
+      return { client, secret };
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw conflict(`${keyType} keys already exist for this application`);
+      throw error;
+    }
+  }
+
+  /** A client for the REST APIs, registered by a user through /client-registration (kind `rest`). */
+  async registerRestClient(input: { ownerId: string; name: string; grantTypes: readonly string[]; callbackUrl: string | null }) {
+    const now = this.deps.clock.now();
+    const client: OAuthClient = {
+      ...this.validateSettings({
+        grantTypes: input.grantTypes,
+        callbackUrl: input.callbackUrl,
+        appTokenTtlSeconds: 3600,
+        userTokenTtlSeconds: 3600,
+        refreshTokenTtlSeconds: 86400,
+        pkceMandatory: false,
+      }),
+      consumerKey: randomIdentifier(this.deps.random),
+      kind: 'rest',
+      keyMappingId: null,
+      applicationId: null,
+      keyType: null,
+      ownerId: input.ownerId,
+      name: input.name,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const secret = await this.deps.changes.run(async (tx) => {
+      await tx.clients.create(client);
+      return (await this.addSecret(tx, client, { description: 'client-registration', expiresInSeconds: null })).value;
+    });
+    return { client, secret };
+  }
+
+  /** Client authentication: constant-time comparison against every live secret of the client. */
+  async authenticate(consumerKey: string, secret: string): Promise<OAuthClient | null> {
+    if (!parseCredential(secret, ['consumerSecret'])) return null;
+    const client = await this.deps.store.clients.findByConsumerKey(consumerKey);
+    if (!client) return null;
+    const now = this.deps.clock.now();
+    let matched = false;
+    for (const s of await this.deps.store.clients.listSecrets(consumerKey)) {
+      if (this.deps.hasher.matches(secret, s.hash) && isLive(s.expiresAt, now)) matched = true;
+    }
+    return matched ? client : null;
+  }
+
+  async update(client: OAuthClient, settings: ClientSettings): Promise<OAuthClient> {
+    const valid = this.validateSettings(settings);
+    return this.deps.changes.run(async (tx, emit) => {
+      const updated = await tx.clients.update(client.consumerKey, { ...valid, updatedAt: this.deps.clock.now() });
+      if (!updated) throw notFound('keys');
+      emit({ type: 'client.saved', client: updated });
+      return updated;
+    });
+  }
+
+  /** WSO2 regenerate-secret: one new secret replaces all others and every token of the client is revoked. */
+  async regenerateSecret(client: OAuthClient): Promise<string> {
+    return this.deps.changes.run(async (tx, emit) => {
+      // Touching the client row first serialises concurrent regenerations (a row lock on PostgreSQL),
+      // so exactly one secret survives (C04).
+      await tx.clients.update(client.consumerKey, { updatedAt: this.deps.clock.now() });
+      await tx.clients.deleteSecrets(client.consumerKey);
+      await this.deps.tokens.revoke(tx, emit, { consumerKey: client.consumerKey });
+      return (await this.addSecret(tx, client, { description: 'regenerated secret', expiresInSeconds: null })).value;
+    });
+  }
+
+  /** An additional secret, for rotation without downtime. */
+  generateSecret(client: OAuthClient, options: { description: string; expiresInSeconds: number | null }): Promise<NewSecret> {
+    return this.deps.changes.run((tx) => this.addSecret(tx, client, options));
+  }
+
+  listSecrets(client: OAuthClient): Promise<ClientSecret[]> {
+    return this.deps.store.clients.listSecrets(client.consumerKey);
+  }
+
+  async revokeSecret(client: OAuthClient, secretId: string): Promise<void> {
+    await this.deps.changes.run(async (tx) => {
+      const secrets = await tx.clients.listSecrets(client.consumerKey);
+      if (!secrets.some((s) => s.id === secretId)) throw notFound('secret');
+      if (secrets.length === 1) throw invalid('secretId', 'cannot revoke the only secret of a key; generate another one first');
+      await tx.clients.deleteSecret(client.consumerKey, secretId);
+    });
+  }
+
+  /** Deleting keys revokes every token of the client and removes the client. */
+  async delete(client: OAuthClient): Promise<void> {
+    await this.deps.changes.run(async (tx, emit) => this.deleteIn(tx, emit, client));
+  }
+
+  async deleteIn(tx: Repositories, emit: Emit, client: OAuthClient): Promise<void> {
+    await this.deps.tokens.revoke(tx, emit, { consumerKey: client.consumerKey });
+    await tx.clients.delete(client.consumerKey);
+    emit({ type: 'client.deleted', consumerKey: client.consumerKey });
+  }
+
+  private async addSecret(
+    tx: Repositories,
+    client: OAuthClient,
+    options: { description: string; expiresInSeconds: number | null },
+  ): Promise<NewSecret> {
+    const now = this.deps.clock.now();
+    const value = mintCredential('consumerSecret', this.deps.random);
+    const secret: ClientSecret = {
+      id: this.deps.random.uuid(),
+      consumerKey: client.consumerKey,
+      hash: this.deps.hasher.hash(value),
+      start: credentialStart(value),
+      description: options.description,
+      createdAt: now,
+      expiresAt: options.expiresInSeconds && options.expiresInSeconds > 0 ? now + options.expiresInSeconds * 1000 : null,
+    };
+    await tx.clients.addSecret(secret);
+    return { secret, value };
+  }
+}

@@ -1,0 +1,181 @@
+import { SignJWT } from 'jose';
+import type { Emit } from './changes.ts';
+import type { Clock } from './clock.ts';
+import { seconds } from './clock.ts';
+import { CredentialHasher, mintCredential, parseCredential } from './credentials.ts';
+import { DomainError } from './errors.ts';
+import type { RevokedToken } from './events.ts';
+import type { JwtVerifier } from './jwt-verifier.ts';
+import type { KeyRing } from './key-ring.ts';
+import { isLive, type AccessTokenRecord, type OAuthClient, type RefreshTokenRecord, type TokenType, type User } from './model.ts';
+import type { Random } from './random.ts';
+import type { Repositories, Store, TokenSelector } from '../store/ports.ts';
+
+export interface ValidityPolicy {
+  allowNeverExpiring: boolean;
+  /** 0 = no cap. */
+  maxValiditySeconds: number;
+}
+
+export interface IssueRequest {
+  client: OAuthClient;
+  tokenType: TokenType;
+  user: User | null;
+  scopes: string[];
+  grantId: string;
+  /** Negative = never expires (subject to the validity policy). */
+  ttlSeconds: number;
+  withRefreshToken: boolean;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  /** Seconds until expiry; null = never expires. */
+  expiresIn: number | null;
+  scopes: string[];
+  refreshToken: string | null;
+  record: AccessTokenRecord;
+}
+
+export interface TokenServiceDeps {
+  store: Store;
+  keyRing: KeyRing;
+  verifier: JwtVerifier;
+  hasher: CredentialHasher;
+  clock: Clock;
+  random: Random;
+  issuer: () => string;
+  validity: ValidityPolicy;
+}
+
+/** A presented access token resolved against the store: its record and whether it is active now. */
+export interface ResolvedToken {
+  record: AccessTokenRecord;
+  active: boolean;
+}
+
+/** Issues, resolves and revokes access and refresh tokens. */
+export class TokenService {
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** Applies the admin validity policy to a requested lifetime; null = never expires. */
+  validitySeconds(requested: number): number | null {
+    const { allowNeverExpiring, maxValiditySeconds: cap } = this.deps.validity;
+    if (requested < 0) {
+      if (cap > 0) return cap;
+      if (!allowNeverExpiring) throw new DomainError('VALIDATION', 'never-expiring tokens are disabled on this server', { field: 'validityPeriod' });
+      return null;
+    }
+    if (requested === 0) throw new DomainError('VALIDATION', 'validity period must not be 0', { field: 'validityPeriod' });
+    return cap > 0 ? Math.min(requested, cap) : requested;
+  }
+
+  async issue(tx: Repositories, emit: Emit, request: IssueRequest): Promise<IssuedTokens> {
+    const now = this.deps.clock.now();
+    const validity = this.validitySeconds(request.ttlSeconds);
+    const expiresAt = validity === null ? null : now + validity * 1000;
+    const record: AccessTokenRecord = {
+      jti: this.deps.random.uuid(),
+      hash: null,
+      format: request.tokenType === 'JWT' ? 'JWT' : 'OPAQUE',
+      consumerKey: request.client.consumerKey,
+      applicationId: request.client.applicationId,
+      keyType: request.client.keyType,
+      userId: request.user?.id ?? null,
+      aut: request.user ? 'APPLICATION_USER' : 'APPLICATION',
+      scopes: request.scopes,
+      grantId: request.grantId,
+      kid: null,
+      issuedAt: now,
+      expiresAt,
+      revokedAt: null,
+    };
+    let accessToken: string;
+    if (record.format === 'JWT') {
+      const key = this.deps.keyRing.signingKey();
+      record.kid = key.kid;
+      accessToken = await this.signJwt(record, request.user);
+    } else {
+      accessToken = mintCredential('accessToken', this.deps.random);
+      record.hash = this.deps.hasher.hash(accessToken);
+    }
+    await tx.tokens.insertAccessToken(record);
+    if (record.format === 'OPAQUE') emit({ type: 'token.issued', token: record });
+
+    const refreshToken = request.withRefreshToken ? await this.issueRefreshToken(tx, request, now) : null;
+    return { accessToken, expiresIn: validity, scopes: record.scopes, refreshToken, record };
+  }
+
+  private async issueRefreshToken(tx: Repositories, request: IssueRequest, now: number): Promise<string> {
+    const value = mintCredential('refreshToken', this.deps.random);
+    const record: RefreshTokenRecord = {
+      id: this.deps.random.uuid(),
+      hash: this.deps.hasher.hash(value),
+      consumerKey: request.client.consumerKey,
+      grantId: request.grantId,
+      userId: request.user?.id ?? null,
+      scopes: request.scopes,
+      issuedAt: now,
+      expiresAt: now + request.client.refreshTokenTtlSeconds * 1000,
+      consumedAt: null,
+      revokedAt: null,
+    };
+    await tx.tokens.insertRefreshToken(record);
+    return value;
+  }
+
+  private async signJwt(record: AccessTokenRecord, user: User | null): Promise<string> {
+    const key = this.deps.keyRing.signingKey();
+    const iat = seconds(record.issuedAt);
+    // RFC 9068 §2.2; `sub` is the client for application tokens (§2.2, T27) and the user id otherwise.
+    const claims: Record<string, unknown> = {
+      azp: record.consumerKey,
+      client_id: record.consumerKey,
+      scope: record.scopes.join(' '),
+      aut: record.aut,
+      ...(record.keyType && { keytype: record.keyType }),
+    };
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
+      .setIssuer(this.deps.issuer())
+      .setSubject(user?.id ?? record.consumerKey)
+      .setAudience(record.consumerKey)
+      .setIssuedAt(iat)
+      .setNotBefore(iat)
+      .setJti(record.jti);
+    if (record.expiresAt !== null) jwt.setExpirationTime(seconds(record.expiresAt));
+    return jwt.sign(key.privateKey);
+  }
+
+  /**
+   * Finds the record behind a presented access token. Opaque tokens: checksum, then hash lookup. JWTs:
+   * full verification, then the record by `jti` (so revocation is authoritative). Anything else: null.
+   */
+  async resolve(token: string): Promise<ResolvedToken | null> {
+    let record: AccessTokenRecord | null = null;
+    if (parseCredential(token, ['accessToken'])) {
+      record = await this.deps.store.tokens.findAccessTokenByHash(this.deps.hasher.hash(token));
+    } else if (token.split('.').length === 3) {
+      const outcome = await this.deps.verifier.verify(token);
+      if (!outcome.valid) return null;
+      record = await this.deps.store.tokens.findAccessTokenByJti(String(outcome.claims.jti));
+    }
+    if (!record) return null;
+    const active = record.revokedAt === null && isLive(record.expiresAt, this.deps.clock.now());
+    return { record, active };
+  }
+
+  async resolveRefreshToken(token: string): Promise<RefreshTokenRecord | null> {
+    if (!parseCredential(token, ['refreshToken'])) return null;
+    return this.deps.store.tokens.findRefreshTokenByHash(this.deps.hasher.hash(token));
+  }
+
+  /** Revokes access tokens (and, except for a single jti, the matching refresh tokens). */
+  async revoke(tx: Repositories, emit: Emit, selector: TokenSelector): Promise<RevokedToken[]> {
+    const now = this.deps.clock.now();
+    const revoked = await tx.tokens.revokeAccessTokens(selector, now);
+    if (!('jti' in selector)) await tx.tokens.revokeRefreshTokens(selector, now);
+    if (revoked.length > 0) emit({ type: 'tokens.revoked', tokens: revoked });
+    return revoked;
+  }
+}

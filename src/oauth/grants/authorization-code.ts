@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { constantTimeEqual, parseCredential } from '../../core/credentials.ts';
+import { invalidGrant } from '../errors.ts';
+import { required } from '../form.ts';
+import type { Grant } from './grant.ts';
+import { tokenResponse, tokenTypeFor } from './grant.ts';
+
+/** RFC 7636 §4.1: code_verifier = 43*128unreserved. */
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
+
+/**
+ * RFC 6749 §4.1.3 with PKCE S256 always required (RFC 7636, RFC 9700 §2.1.1). A code is redeemed
+ * once; a second redemption revokes what the first one issued (T24).
+ */
+export const authorizationCodeGrant: Grant = {
+  grantType: 'authorization_code',
+  async handle({ deps, client, form }) {
+    const code = required(form, 'code');
+    const redirectUri = required(form, 'redirect_uri');
+    const verifier = form.get('code_verifier');
+    const hash = parseCredential(code, ['authorizationCode']) ? deps.hasher.hash(code) : null;
+    const record = hash ? await deps.store.tokens.findAuthorizationCode(hash) : null;
+    if (!record || record.consumerKey !== client.consumerKey) throw invalidGrant('invalid authorization code');
+    if (record.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the authorization request');
+    if (!verifier || !VERIFIER.test(verifier) || !constantTimeEqual(s256(verifier), record.codeChallenge)) {
+      throw invalidGrant('PKCE verification failed');
+    }
+
+    const issued = await deps.changes.run(async (tx, emit) => {
+      const consumed = await tx.tokens.consumeAuthorizationCode(record.hash, deps.clock.now());
+      if (!consumed) {
+        await deps.tokens.revoke(tx, emit, { grantId: record.grantId });
+        return null;
+      }
+      if (consumed.expiresAt <= deps.clock.now()) return null;
+      const user = await tx.users.findById(consumed.userId);
+      if (!user || user.disabled) return null;
+      return deps.tokens.issue(tx, emit, {
+        client,
+        tokenType: await tokenTypeFor(tx, client),
+        user,
+        scopes: consumed.scopes,
+        grantId: consumed.grantId,
+        ttlSeconds: client.userTokenTtlSeconds,
+        withRefreshToken: client.grantTypes.includes('refresh_token'),
+      });
+    });
+    if (!issued) throw invalidGrant('authorization code is invalid, expired or already used');
+    return tokenResponse(issued);
+  },
+};

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { registerHealth } from '../http/health.ts';
+import { registerAssets } from '../http/page.ts';
+import { createHttpServer } from '../http/server.ts';
+import { registerKeyManager } from '../oauth/routes.ts';
+import type { Services } from './services.ts';
+
+/** The control plane: Key Manager (OAuth2), REST APIs and portal UI, health and metrics. */
+export async function buildControlPlane(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = createHttpServer({
+    logger: services.log,
+    metrics: services.metrics,
+    plane: 'control',
+    ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
+  });
+  registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }], services.metrics);
+  registerAssets(app);
+  await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
+  return app;
+}

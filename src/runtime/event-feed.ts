@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import type { ChangeBus, StoredEvent } from '../core/events.ts';
+import type { Clock } from '../core/clock.ts';
+import type { EventLog } from '../store/ports.ts';
+
+export interface EventFeedOptions {
+  events: EventLog;
+  bus: ChangeBus;
+  clock: Clock;
+  log: Logger;
+  pollIntervalMs: number;
+  /** How long a gap in ids (a transaction that committed out of order) is waited for. */
+  gapTimeoutMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Follows the store's event log so that changes made by other processes (CLI commands, other control
+ * nodes) reach this process's bus. Local events arrive on the bus directly and are only marked seen.
+ * Ids can commit out of order on PostgreSQL, so the cursor never moves past an unseen id until that
+ * gap has been waited for.
+ */
+export class EventFeed {
+  private cursor = 0;
+  private readonly seen = new Set<number>();
+  private readonly gapsSince = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | null = null;
+  private unsubscribe: (() => void) | undefined;
+  private lastSuccessAt = 0;
+
+  constructor(private readonly options: EventFeedOptions) {}
+
+  /** Starts after the given id (the snapshot the caller loaded reflects everything up to it). */
+  start(afterId: number): void {
+    this.cursor = afterId;
+    this.lastSuccessAt = this.options.clock.now();
+    this.unsubscribe = this.options.bus.subscribe((events) => {
+      for (const e of events) if (e.id > this.cursor) this.seen.add(e.id);
+    });
+    this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+  }
+
+  /** Milliseconds since the log was last read successfully (the staleness of this process). */
+  staleness(): number {
+    return this.options.clock.now() - this.lastSuccessAt;
+  }
+
+  /** Reads everything new now (also called when a cross-process notification arrives). */
+  poll(): Promise<void> {
+    this.polling ??= this.readNew()
+      .catch((error: unknown) => this.options.log.warn({ err: error }, 'event feed: cannot read the event log'))
+      .finally(() => {
+        this.polling = null;
+      });
+    return this.polling;
+  }
+
+  private async readNew(): Promise<void> {
+    const batch = this.options.batchSize ?? 1000;
+    for (let round = 0; round < 100; round++) {
+      const events = await this.options.events.since(this.cursor, batch);
+      this.lastSuccessAt = this.options.clock.now();
+      const fresh = events.filter((e) => !this.seen.has(e.id));
+      for (const e of fresh) this.seen.add(e.id);
+      if (fresh.length > 0) this.options.bus.publish(fresh);
+      this.advance(events);
+      if (events.length < batch) return;
+    }
+  }
+
+  private advance(events: readonly StoredEvent[]): void {
+    const now = this.options.clock.now();
+    const highest = events.at(-1)?.id ?? this.cursor;
+    for (let id = this.cursor + 1; id <= highest; id++) {
+      if (this.seen.has(id)) {
+        this.seen.delete(id);
+        this.gapsSince.delete(id);
+        this.cursor = id;
+        continue;
+      }
+      const since = this.gapsSince.get(id) ?? now;
+      this.gapsSince.set(id, since);
+      if (now - since < (this.options.gapTimeoutMs ?? 10_000)) return;
+      this.gapsSince.delete(id); // a rolled-back id: it will never appear
+      this.cursor = id;
+    }
+  }
+}

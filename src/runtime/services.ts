@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.ts';
+import { ApiKeyService } from '../core/api-key-service.ts';
+import { ApiService } from '../core/api-service.ts';
+import { ApplicationService } from '../core/application-service.ts';
+import { AttemptLimiter } from '../core/attempt-limiter.ts';
+import { Changes } from '../core/changes.ts';
+import { ClientService } from '../core/client-service.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { CredentialHasher } from '../core/credentials.ts';
+import { InProcessBus, type ChangeBus } from '../core/events.ts';
+import { JwtVerifier } from '../core/jwt-verifier.ts';
+import { KeyRing } from '../core/key-ring.ts';
+import { PolicyService } from '../core/policy-service.ts';
+import { cryptoRandom, type Random } from '../core/random.ts';
+import { SecretBox } from '../core/secret-box.ts';
+import { SessionService } from '../core/session-service.ts';
+import { SubscriptionService } from '../core/subscription-service.ts';
+import { TokenService } from '../core/token-service.ts';
+import { UserService } from '../core/users.ts';
+import { MetricsRegistry } from '../http/metrics.ts';
+import type { Store } from '../store/ports.ts';
+
+/** Public URLs, known only once the listeners are bound (port 0 picks a free port). */
+export interface Urls {
+  control: string;
+  gateway: string;
+}
+
+/** Every long-lived object of one process, built once; passed explicitly (no singletons). */
+export interface Services {
+  config: Config;
+  log: Logger;
+  metrics: MetricsRegistry;
+  store: Store;
+  bus: ChangeBus;
+  changes: Changes;
+  clock: Clock;
+  random: Random;
+  hasher: CredentialHasher;
+  keyRing: KeyRing;
+  verifier: JwtVerifier;
+  tokens: TokenService;
+  clients: ClientService;
+  users: UserService;
+  sessions: SessionService;
+  policies: PolicyService;
+  applications: ApplicationService;
+  apis: ApiService;
+  subscriptions: SubscriptionService;
+  apiKeys: ApiKeyService;
+  limits: { clientAuth: AttemptLimiter; login: AttemptLimiter; loginByIp: AttemptLimiter };
+  urls: Urls;
+  issuer: () => string;
+  secureCookies: boolean;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  random?: Random;
+  bus?: ChangeBus;
+}
+
+export function buildServices(config: Config, log: Logger, store: Store, secrets: string[], overrides: ServiceOverrides = {}): Services {
+  const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? cryptoRandom;
+  const bus = overrides.bus ?? new InProcessBus();
+  const changes = new Changes(store, bus, clock);
+  const hasher = new CredentialHasher(config.tokenPepper ? Buffer.from(config.tokenPepper) : null);
+  const urls: Urls = { control: '', gateway: '' };
+  const issuer = () => config.issuer ?? urls.control;
+  const keyRing = new KeyRing({ store, changes, box: new SecretBox(secrets), clock, algorithm: config.jwtAlgorithm });
+  const verifier = new JwtVerifier({ issuer, keys: () => keyRing.publicKeys(), clock, leewaySeconds: config.jwtLeewaySeconds });
+  const validity = { allowNeverExpiring: config.allowNeverExpiringTokens, maxValiditySeconds: config.maxTokenValiditySeconds };
+  const tokens = new TokenService({ store, keyRing, verifier, hasher, clock, random, issuer, validity });
+  const clients = new ClientService({ store, changes, tokens, hasher, clock, random });
+  const policies = new PolicyService({ store, changes, clock, random });
+  const applications = new ApplicationService({ store, changes, clients, policies, clock, random });
+  const apis = new ApiService({ store, changes, policies, clock, random });
+  const minute = 60_000;
+  return {
+    config,
+    log,
+    metrics: new MetricsRegistry(),
+    store,
+    bus,
+    changes,
+    clock,
+    random,
+    hasher,
+    keyRing,
+    verifier,
+    tokens,
+    clients,
+    users: new UserService({ store, changes, tokens, clock, random }),
+    sessions: new SessionService({ store, hasher, clock, random, ttlSeconds: 8 * 3600 }),
+    policies,
+    applications,
+    apis,
+    subscriptions: new SubscriptionService({ store, changes, applications, apis, clock, random }),
+    apiKeys: new ApiKeyService({ store, changes, applications, hasher, clock, random, validity }),
+    limits: {
+      clientAuth: new AttemptLimiter({ limit: 50, windowMs: minute, clock }),
+      login: new AttemptLimiter({ limit: 10, windowMs: 15 * minute, clock }),
+      loginByIp: new AttemptLimiter({ limit: 30, windowMs: 15 * minute, clock }),
+    },
+    urls,
+    issuer,
+    secureCookies: Boolean(config.tlsCert) || (config.issuer ?? '').startsWith('https:'),
+  };
+}
