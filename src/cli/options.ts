@@ -2,9 +2,13 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/load.ts';
 import { SETTINGS, type SettingKey } from '../config/settings.ts';
 
+/** Which settings each command accepts as flags (a command's own options may reuse a name, e.g. `users add --role`). */
+const settingFlags = new WeakMap<Command, SettingKey[]>();
+
 /** Adds `--config` and the flags of the given settings (or all that have flags) to a command. */
 export function withSettings(command: Command, keys: readonly SettingKey[] = Object.keys(SETTINGS) as SettingKey[]): Command {
   command.option('--config <file>', 'JSON config file (also GATEHOUSE_CONFIG)');
+  settingFlags.set(command, [...keys]);
   for (const key of keys) {
     const spec = SETTINGS[key] as { flag?: string; env: string; doc: string };
     if (!spec.flag) continue;
@@ -20,7 +24,7 @@ const attributeOf = (flag: string): string => flag.replace(/^--/, '').replace(/-
 export function configFrom(command: Command): Config {
   const opts = command.opts<Record<string, unknown>>();
   const flags: Partial<Record<SettingKey, unknown>> = {};
-  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+  for (const key of settingFlags.get(command) ?? []) {
     const spec = SETTINGS[key] as { flag?: string };
     const value = spec.flag ? opts[attributeOf(spec.flag)] : undefined;
     if (value !== undefined) flags[key] = value;

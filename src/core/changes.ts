@@ -4,6 +4,14 @@ import type { Repositories, Store } from '../store/ports.ts';
 
 export type Emit = (event: ChangeEvent) => void;
 
+type Work<T> = (tx: Repositories, emit: Emit) => Promise<T>;
+
+interface Queued {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The unit of work: runs a change in one store transaction, appends the change events it emits to the
  * event log in that same transaction, and publishes them on the bus only after commit.
@@ -15,7 +23,9 @@ export class Changes {
     private readonly clock: Clock,
   ) {}
 
-  async run<T>(work: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
+  private queue: Queued[] = [];
+
+  async run<T>(work: Work<T>): Promise<T> {
     const { result, stored } = await this.store.transaction(async (tx) => {
       const pending: ChangeEvent[] = [];
       const result = await work(tx, (event) => pending.push(event));
@@ -26,5 +36,32 @@ export class Changes {
     });
     this.bus.publish(stored);
     return result;
+  }
+
+  /**
+   * Group commit: changes queued in the same turn of the event loop share one transaction, so a burst
+   * of token issuance pays for one commit. Each caller still resolves only after that commit. If the
+   * shared transaction fails, every change is retried alone, so one bad change cannot fail the others.
+   */
+  runBatched<T>(work: Work<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => void this.flush());
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      const results = await this.run(async (tx, emit) => {
+        const out: unknown[] = [];
+        for (const item of batch) out.push(await item.work(tx, emit));
+        return out;
+      });
+      batch.forEach((item, i) => item.resolve(results[i]));
+    } catch {
+      for (const item of batch) await this.run(item.work).then(item.resolve, item.reject);
+    }
   }
 }

@@ -1,8 +1,8 @@
 import type { Changes, Emit } from './changes.ts';
 import type { Clock } from './clock.ts';
-import { CredentialHasher, credentialStart, mintCredential, parseCredential, randomIdentifier } from './credentials.ts';
+import { CredentialHasher, constantTimeEqual, credentialStart, mintCredential, parseCredential, randomIdentifier } from './credentials.ts';
 import { DomainError, UniqueViolation, conflict, invalid, notFound } from './errors.ts';
-import { GRANT_TYPES, isLive, type Application, type ClientSecret, type GrantType, type KeyType, type OAuthClient } from './model.ts';
+import { GRANT_TYPES, isLive, type Application, type ClientSecret, type GrantType, type KeyType, type OAuthClient, type TokenType } from './model.ts';
 import type { Random } from './random.ts';
 import type { TokenService } from './token-service.ts';
 import type { Repositories, Store } from '../store/ports.ts';
@@ -14,6 +14,11 @@ export interface ClientSettings {
   userTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   pkceMandatory: boolean;
+}
+
+export interface AuthenticatedClient {
+  client: OAuthClient;
+  tokenType: TokenType;
 }
 
 export interface NewSecret {
@@ -143,17 +148,21 @@ export class ClientService {
     return { client, secret };
   }
 
-  /** Client authentication: constant-time comparison against every live secret of the client. */
-  async authenticate(consumerKey: string, secret: string): Promise<OAuthClient | null> {
+  /**
+   * Client authentication: the secret's checksum first, then a constant-time comparison against every
+   * live secret of the client. Returns the client with its application's token type.
+   */
+  async authenticate(consumerKey: string, secret: string): Promise<AuthenticatedClient | null> {
     if (!parseCredential(secret, ['consumerSecret'])) return null;
-    const client = await this.deps.store.clients.findByConsumerKey(consumerKey);
-    if (!client) return null;
+    const found = await this.deps.store.clients.findForAuthentication(consumerKey);
+    if (!found) return null;
     const now = this.deps.clock.now();
+    const presented = this.deps.hasher.hash(secret);
     let matched = false;
-    for (const s of await this.deps.store.clients.listSecrets(consumerKey)) {
-      if (this.deps.hasher.matches(secret, s.hash) && isLive(s.expiresAt, now)) matched = true;
+    for (const s of found.secrets) {
+      if (constantTimeEqual(presented, s.hash) && isLive(s.expiresAt, now)) matched = true;
     }
-    return matched ? client : null;
+    return matched ? { client: found.client, tokenType: found.tokenType } : null;
   }
 
   async update(client: OAuthClient, settings: ClientSettings): Promise<OAuthClient> {

@@ -80,11 +80,6 @@ export class CredentialHasher {
       ? createHmac('sha256', this.pepper).update(value).digest('hex')
       : createHash('sha256').update(value).digest('hex');
   }
-
-  /** Constant-time check of a presented credential against a stored hash. */
-  matches(value: string, storedHash: string): boolean {
-    return constantTimeEqual(this.hash(value), storedHash);
-  }
 }
 
 /** Constant-time string comparison: both sides are digested first so lengths never leak (S05). */

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { Emit } from './changes.ts';
+import type { Changes, Emit } from './changes.ts';
 import type { Clock } from './clock.ts';
 import { seconds } from './clock.ts';
 import { CredentialHasher, mintCredential, parseCredential } from './credentials.ts';
@@ -37,8 +37,13 @@ export interface IssuedTokens {
   record: AccessTokenRecord;
 }
 
+export interface PreparedTokens extends IssuedTokens {
+  refreshRecord: RefreshTokenRecord | null;
+}
+
 export interface TokenServiceDeps {
   store: Store;
+  changes: Changes;
   keyRing: KeyRing;
   verifier: JwtVerifier;
   hasher: CredentialHasher;
@@ -70,10 +75,13 @@ export class TokenService {
     return cap > 0 ? Math.min(requested, cap) : requested;
   }
 
-  async issue(tx: Repositories, emit: Emit, request: IssueRequest): Promise<IssuedTokens> {
+  /**
+   * Builds (and, for JWTs, signs) the tokens of a grant without touching the store, so that the
+   * slow part runs outside any transaction; `persist` then writes them.
+   */
+  async prepare(request: IssueRequest): Promise<PreparedTokens> {
     const now = this.deps.clock.now();
     const validity = this.validitySeconds(request.ttlSeconds);
-    const expiresAt = validity === null ? null : now + validity * 1000;
     const record: AccessTokenRecord = {
       jti: this.deps.random.uuid(),
       hash: null,
@@ -87,7 +95,7 @@ export class TokenService {
       grantId: request.grantId,
       kid: null,
       issuedAt: now,
-      expiresAt,
+      expiresAt: validity === null ? null : now + validity * 1000,
       revokedAt: null,
     };
     let accessToken: string;
@@ -99,29 +107,41 @@ export class TokenService {
       accessToken = mintCredential('accessToken', this.deps.random);
       record.hash = this.deps.hasher.hash(accessToken);
     }
-    await tx.tokens.insertAccessToken(record);
-    if (record.format === 'OPAQUE') emit({ type: 'token.issued', token: record });
-
-    const refreshToken = request.withRefreshToken ? await this.issueRefreshToken(tx, request, now) : null;
-    return { accessToken, expiresIn: validity, scopes: record.scopes, refreshToken, record };
+    const refresh = request.withRefreshToken ? this.prepareRefreshToken(request, now) : null;
+    return { accessToken, expiresIn: validity, scopes: record.scopes, refreshToken: refresh?.value ?? null, record, refreshRecord: refresh?.record ?? null };
   }
 
-  private async issueRefreshToken(tx: Repositories, request: IssueRequest, now: number): Promise<string> {
+  async persist(tx: Repositories, emit: Emit, prepared: PreparedTokens): Promise<IssuedTokens> {
+    await tx.tokens.insertAccessToken(prepared.record);
+    if (prepared.record.format === 'OPAQUE') emit({ type: 'token.issued', token: prepared.record });
+    if (prepared.refreshRecord) await tx.tokens.insertRefreshToken(prepared.refreshRecord);
+    const { refreshRecord: _stored, ...issued } = prepared;
+    return issued;
+  }
+
+  /** Prepares and persists with group commit: concurrent issuances share one transaction. */
+  async issue(request: IssueRequest): Promise<IssuedTokens> {
+    const prepared = await this.prepare(request);
+    return this.deps.changes.runBatched((tx, emit) => this.persist(tx, emit, prepared));
+  }
+
+  private prepareRefreshToken(request: IssueRequest, now: number): { value: string; record: RefreshTokenRecord } {
     const value = mintCredential('refreshToken', this.deps.random);
-    const record: RefreshTokenRecord = {
-      id: this.deps.random.uuid(),
-      hash: this.deps.hasher.hash(value),
-      consumerKey: request.client.consumerKey,
-      grantId: request.grantId,
-      userId: request.user?.id ?? null,
-      scopes: request.scopes,
-      issuedAt: now,
-      expiresAt: now + request.client.refreshTokenTtlSeconds * 1000,
-      consumedAt: null,
-      revokedAt: null,
+    return {
+      value,
+      record: {
+        id: this.deps.random.uuid(),
+        hash: this.deps.hasher.hash(value),
+        consumerKey: request.client.consumerKey,
+        grantId: request.grantId,
+        userId: request.user?.id ?? null,
+        scopes: request.scopes,
+        issuedAt: now,
+        expiresAt: now + request.client.refreshTokenTtlSeconds * 1000,
+        consumedAt: null,
+        revokedAt: null,
+      },
     };
-    await tx.tokens.insertRefreshToken(record);
-    return value;
   }
 
   private async signJwt(record: AccessTokenRecord, user: User | null): Promise<string> {

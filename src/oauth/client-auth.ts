@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AttemptLimiter } from '../core/attempt-limiter.ts';
-import type { ClientService } from '../core/client-service.ts';
-import type { OAuthClient } from '../core/model.ts';
+import type { AuthenticatedClient, ClientService } from '../core/client-service.ts';
 import { OAuthError, invalidClient, invalidRequest } from './errors.ts';
 import type { Form } from './form.ts';
 
@@ -56,7 +55,7 @@ export interface ClientAuthDeps {
 }
 
 /** Authenticates the calling client (RFC 6749 §2.3), throttling repeated failures per client and IP (T19). */
-export async function authenticateClient(deps: ClientAuthDeps, request: FastifyRequest, form: Form): Promise<OAuthClient> {
+export async function authenticateClient(deps: ClientAuthDeps, request: FastifyRequest, form: Form): Promise<AuthenticatedClient> {
   const presented = presentedClient(request, form);
   const realm = presented?.method === 'client_secret_basic' ? deps.realm() : null;
   if (!presented || presented.clientSecret === undefined) throw invalidClient(realm);
@@ -67,10 +66,10 @@ export async function authenticateClient(deps: ClientAuthDeps, request: FastifyR
       'retry-after': String(decision.retryAfterSeconds),
     });
   }
-  const client = await deps.clients.authenticate(presented.clientId, presented.clientSecret);
-  if (!client) {
+  const authenticated = await deps.clients.authenticate(presented.clientId, presented.clientSecret);
+  if (!authenticated) {
     deps.limiter.fail(limitKey);
     throw invalidClient(realm);
   }
-  return client;
+  return authenticated;
 }

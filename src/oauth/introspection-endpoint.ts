@@ -11,7 +11,8 @@ type Caller = { client: OAuthClient } | { admin: User };
 
 async function authenticateCaller(deps: KeyManagerDeps, request: FastifyRequest, form: Form): Promise<Caller> {
   try {
-    return { client: await authenticateClient({ clients: deps.clients, limiter: deps.limits.clientAuth, realm: deps.issuer }, request, form) };
+    const { client } = await authenticateClient({ clients: deps.clients, limiter: deps.limits.clientAuth, realm: deps.issuer }, request, form);
+    return { client };
   } catch (error) {
     const header = request.headers.authorization;
     if (!(error instanceof OAuthError) || error.status !== 401 || !header) throw error;

@@ -29,7 +29,7 @@ export function tokenEndpoint(deps: KeyManagerDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const form = readForm(request);
     const grant = supportedGrant(required(form, 'grant_type'));
-    const client = await authenticateClient(
+    const { client, tokenType } = await authenticateClient(
       { clients: deps.clients, limiter: deps.limits.clientAuth, realm: deps.issuer },
       request,
       form,
@@ -41,7 +41,7 @@ export function tokenEndpoint(deps: KeyManagerDeps) {
     if (requestedScopes === null) throw invalidScope('scope contains invalid characters');
     if (requestedScopes.length > 100) throw invalidRequest('too many scopes requested');
 
-    const body = await grant.handle({ deps, client, form, requestedScopes, ip: request.ip });
+    const body = await grant.handle({ deps, client, tokenType, form, requestedScopes, ip: request.ip });
     return reply.headers(NO_STORE_HEADERS).send(body);
   };
 }

@@ -72,7 +72,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   const keyRing = new KeyRing({ store, changes, box: new SecretBox(secrets), clock, algorithm: config.jwtAlgorithm });
   const verifier = new JwtVerifier({ issuer, keys: () => keyRing.publicKeys(), clock, leewaySeconds: config.jwtLeewaySeconds });
   const validity = { allowNeverExpiring: config.allowNeverExpiringTokens, maxValiditySeconds: config.maxTokenValiditySeconds };
-  const tokens = new TokenService({ store, keyRing, verifier, hasher, clock, random, issuer, validity });
+  const tokens = new TokenService({ store, changes, keyRing, verifier, hasher, clock, random, issuer, validity });
   const clients = new ClientService({ store, changes, tokens, hasher, clock, random });
   const policies = new PolicyService({ store, changes, clock, random });
   const applications = new ApplicationService({ store, changes, clients, policies, clock, random });

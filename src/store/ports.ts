@@ -14,6 +14,7 @@ import type {
   SigningKey,
   Subscription,
   ThrottlePolicy,
+  TokenType,
   User,
 } from '../core/model.ts';
 
@@ -56,8 +57,17 @@ export interface ApplicationRepo {
   delete(id: string): Promise<boolean>;
 }
 
+/** What client authentication needs, read in one query. */
+export interface ClientCredentials {
+  client: OAuthClient;
+  /** The application's token type (JWT for clients without an application). */
+  tokenType: TokenType;
+  secrets: ClientSecret[];
+}
+
 export interface ClientRepo {
   create(client: OAuthClient): Promise<void>;
+  findForAuthentication(consumerKey: string): Promise<ClientCredentials | null>;
   findByConsumerKey(consumerKey: string): Promise<OAuthClient | null>;
   findByKeyMappingId(keyMappingId: string): Promise<OAuthClient | null>;
   listByApplication(applicationId: string): Promise<OAuthClient[]>;

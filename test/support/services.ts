@@ -9,6 +9,9 @@ export const postgresUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL;
 export const redisUrl = process.env.GATEHOUSE_TEST_REDIS_URL;
 
 export function announceSkip(what: string, variable: string): void {
+  if (process.env.GATEHOUSE_REQUIRE_SERVICES) {
+    throw new Error(`${what} cannot be skipped here: GATEHOUSE_REQUIRE_SERVICES is set but ${variable} is not`);
+  }
   console.warn(`SKIPPED: ${what} — ${variable} is not set (.ci/run sets it; export it to run these tests).`);
 }
 

@@ -3,7 +3,7 @@ import { constantTimeEqual, parseCredential } from '../../core/credentials.ts';
 import { invalidGrant } from '../errors.ts';
 import { required } from '../form.ts';
 import type { Grant } from './grant.ts';
-import { tokenResponse, tokenTypeFor } from './grant.ts';
+import { tokenResponse } from './grant.ts';
 
 /** RFC 7636 §4.1: code_verifier = 43*128unreserved. */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -16,7 +16,7 @@ export const s256 = (verifier: string): string => createHash('sha256').update(ve
  */
 export const authorizationCodeGrant: Grant = {
   grantType: 'authorization_code',
-  async handle({ deps, client, form }) {
+  async handle({ deps, client, tokenType, form }) {
     const code = required(form, 'code');
     const redirectUri = required(form, 'redirect_uri');
     const verifier = form.get('code_verifier');
@@ -28,24 +28,23 @@ export const authorizationCodeGrant: Grant = {
       throw invalidGrant('PKCE verification failed');
     }
 
+    if (record.expiresAt <= deps.clock.now()) throw invalidGrant('authorization code expired');
+    const user = await deps.store.users.findById(record.userId);
+    if (!user || user.disabled) throw invalidGrant('the user of this grant is no longer active');
+
+    const prepared = await deps.tokens.prepare({
+      client,
+      tokenType,
+      user,
+      scopes: record.scopes,
+      grantId: record.grantId,
+      ttlSeconds: client.userTokenTtlSeconds,
+      withRefreshToken: client.grantTypes.includes('refresh_token'),
+    });
     const issued = await deps.changes.run(async (tx, emit) => {
-      const consumed = await tx.tokens.consumeAuthorizationCode(record.hash, deps.clock.now());
-      if (!consumed) {
-        await deps.tokens.revoke(tx, emit, { grantId: record.grantId });
-        return null;
-      }
-      if (consumed.expiresAt <= deps.clock.now()) return null;
-      const user = await tx.users.findById(consumed.userId);
-      if (!user || user.disabled) return null;
-      return deps.tokens.issue(tx, emit, {
-        client,
-        tokenType: await tokenTypeFor(tx, client),
-        user,
-        scopes: consumed.scopes,
-        grantId: consumed.grantId,
-        ttlSeconds: client.userTokenTtlSeconds,
-        withRefreshToken: client.grantTypes.includes('refresh_token'),
-      });
+      if (await tx.tokens.consumeAuthorizationCode(record.hash, deps.clock.now())) return deps.tokens.persist(tx, emit, prepared);
+      await deps.tokens.revoke(tx, emit, { grantId: record.grantId });
+      return null;
     });
     if (!issued) throw invalidGrant('authorization code is invalid, expired or already used');
     return tokenResponse(issued);

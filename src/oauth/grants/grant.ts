@@ -8,6 +8,8 @@ import type { Form } from '../form.ts';
 export interface GrantContext {
   deps: KeyManagerDeps;
   client: OAuthClient;
+  /** JWT or opaque, from the client's application. */
+  tokenType: TokenType;
   form: Form;
   /** The parsed `scope` parameter (empty when omitted). */
   requestedScopes: string[];
@@ -38,13 +40,6 @@ export function tokenResponse(issued: IssuedTokens): TokenResponse {
     scope: issued.scopes.join(' '),
     ...(issued.refreshToken && { refresh_token: issued.refreshToken }),
   };
-}
-
-/** The token type follows the client's application (JWT or OAUTH = opaque); REST clients get JWTs. */
-export async function tokenTypeFor(tx: Repositories, client: OAuthClient): Promise<TokenType> {
-  if (!client.applicationId) return 'JWT';
-  const application = await tx.applications.findById(client.applicationId);
-  return application?.tokenType ?? 'JWT';
 }
 
 /** SPEC §4 scope issuance for this client and (optional) user. */

@@ -1,7 +1,7 @@
 import { OAuthError, invalidGrant } from '../errors.ts';
 import { required } from '../form.ts';
 import type { Grant } from './grant.ts';
-import { grantScopes, tokenResponse, tokenTypeFor } from './grant.ts';
+import { grantScopes, tokenResponse } from './grant.ts';
 
 /**
  * RFC 6749 §4.3, enabled only for keys that list it (WSO2 parity; RFC 9700 discourages it). Failed
@@ -9,7 +9,7 @@ import { grantScopes, tokenResponse, tokenTypeFor } from './grant.ts';
  */
 export const passwordGrant: Grant = {
   grantType: 'password',
-  async handle({ deps, client, form, requestedScopes, ip }) {
+  async handle({ deps, client, tokenType, form, requestedScopes, ip }) {
     const username = required(form, 'username');
     const password = required(form, 'password');
     for (const [limiter, key] of [
@@ -30,17 +30,15 @@ export const passwordGrant: Grant = {
       throw invalidGrant('invalid username or password');
     }
     deps.limits.login.reset(username);
-    const issued = await deps.changes.run(async (tx, emit) =>
-      deps.tokens.issue(tx, emit, {
-        client,
-        tokenType: await tokenTypeFor(tx, client),
-        user,
-        scopes: await grantScopes(tx, client, requestedScopes, user),
-        grantId: deps.random.uuid(),
-        ttlSeconds: client.userTokenTtlSeconds,
-        withRefreshToken: client.grantTypes.includes('refresh_token'),
-      }),
-    );
+    const issued = await deps.tokens.issue({
+      client,
+      tokenType,
+      user,
+      scopes: await grantScopes(deps.store, client, requestedScopes, user),
+      grantId: deps.random.uuid(),
+      ttlSeconds: client.userTokenTtlSeconds,
+      withRefreshToken: client.grantTypes.includes('refresh_token'),
+    });
     return tokenResponse(issued);
   },
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ClientSecret, OAuthClient, SigningKey } from '../../core/model.ts';
-import type { ClientRepo, SigningKeyRepo } from '../ports.ts';
+import type { ClientSecret, OAuthClient, SigningKey, TokenType } from '../../core/model.ts';
+import type { ClientCredentials, ClientRepo, SigningKeyRepo } from '../ports.ts';
 import { guardUnique } from './errors.ts';
 import { clientFromRow, clientToRow, flag, secretFromRow, signingKeyFromRow } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -13,6 +13,41 @@ export class KyselyClientRepo implements ClientRepo {
 
   async create(client: OAuthClient): Promise<void> {
     await guardUnique(this.db.insertInto('clients').values(clientToRow(client)).execute());
+  }
+
+  async findForAuthentication(consumerKey: string): Promise<ClientCredentials | null> {
+    const rows = await this.db
+      .selectFrom('clients')
+      .leftJoin('applications', 'applications.id', 'clients.application_id')
+      .leftJoin('client_secrets', 'client_secrets.consumer_key', 'clients.consumer_key')
+      .selectAll('clients')
+      .select([
+        'applications.token_type',
+        'client_secrets.id as secret_id',
+        'client_secrets.hash as secret_hash',
+        'client_secrets.start as secret_start',
+        'client_secrets.description as secret_description',
+        'client_secrets.created_at as secret_created_at',
+        'client_secrets.expires_at as secret_expires_at',
+      ])
+      .where('clients.consumer_key', '=', consumerKey)
+      .execute();
+    const first = rows[0];
+    if (!first) return null;
+    const secrets: ClientSecret[] = [];
+    for (const r of rows) {
+      if (r.secret_id === null || r.secret_hash === null) continue;
+      secrets.push({
+        id: r.secret_id,
+        consumerKey,
+        hash: r.secret_hash,
+        start: r.secret_start ?? '',
+        description: r.secret_description ?? '',
+        createdAt: r.secret_created_at ?? 0,
+        expiresAt: r.secret_expires_at,
+      });
+    }
+    return { client: clientFromRow(first), tokenType: (first.token_type ?? 'JWT') as TokenType, secrets };
   }
 
   async findByConsumerKey(consumerKey: string): Promise<OAuthClient | null> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Store } from '../ports.ts';
 import { kyselyStore } from '../kysely/kysely-store.ts';
 import type { Database } from '../kysely/schema.ts';
@@ -14,6 +14,31 @@ export interface SqliteOptions {
   synchronous: 'NORMAL' | 'FULL';
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * Kysely prepares every query afresh; preparing costs as much as running a small statement. The
+ * query builder emits a bounded set of SQL texts, so prepared statements are kept and reused.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      sqlite.close();
+    },
+    prepare: (sql: string) => {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
+
 export function openSqliteStore(options: SqliteOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const sqlite = new BetterSqlite3(options.path);
@@ -21,6 +46,24 @@ export function openSqliteStore(options: SqliteOptions): Store {
   sqlite.pragma(`synchronous = ${options.synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return kyselyStore(db, { dialect: 'sqlite', migrations: sqliteMigrations, close: () => db.destroy() });
+  // Checkpoints (which fsync) run on a timer, batched, instead of inside whichever commit crosses the
+  // auto-checkpoint threshold: commits stay cheap and durable across a process crash (WAL).
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpoints = setInterval(() => {
+    try {
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // busy or closing: the next tick retries
+    }
+  }, CHECKPOINT_INTERVAL_MS);
+  checkpoints.unref();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return kyselyStore(db, {
+    dialect: 'sqlite',
+    migrations: sqliteMigrations,
+    close: async () => {
+      clearInterval(checkpoints);
+      await db.destroy();
+    },
+  });
 }

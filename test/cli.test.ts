@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN } from './support/process.ts';
+
+/** The operator's CLI, run as a real process against a fresh store. */
+
+const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+const env = {
+  ...process.env,
+  GATEHOUSE_STORE: `sqlite:${join(dataDir, 'gatehouse.db')}`,
+  GATEHOUSE_DATA_DIR: dataDir,
+  GATEHOUSE_SECRETS: 'cli-system-secret-0123456789abcdefghijklmnopq',
+};
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 30_000 });
+
+describe('gatehouse CLI', () => {
+  it('--help works on every command', () => {
+    for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['users', 'add', '--help'], ['keys', 'rotate', '--help'], ['config', '--help']]) {
+      const res = run(args);
+      expect(res.status).toBe(0);
+      expect(res.stdout).toMatch(/Usage: gatehouse/);
+    }
+    expect(run(['start', '--help']).stdout).toContain('--control-port <value>');
+  });
+
+  it('migrate, then users add (password from stdin), list, disable and enable', () => {
+    expect(run(['migrate']).stdout).toContain('store is up to date');
+    const added = run(['users', 'add', 'alice', '--role', 'publisher', 'subscriber', '--password-stdin'], 'alice-password-1\n');
+    expect(added.status).toBe(0);
+    expect(added.stdout).toContain('created user alice (publisher, subscriber)');
+    expect(run(['users', 'add', 'alice', '--password-stdin'], 'another-password\n').stderr).toContain('already exists');
+    expect(run(['users', 'add', 'bob', '--password-stdin'], 'short\n').stderr).toContain('at least 8 characters');
+    expect(run(['users', 'list']).stdout).toMatch(/alice\s+publisher,subscriber\s+active/);
+    expect(run(['users', 'disable', 'alice']).stdout).toContain('disabled alice');
+    expect(run(['users', 'list']).stdout).toMatch(/alice\s+publisher,subscriber\s+disabled/);
+    expect(run(['users', 'enable', 'alice']).status).toBe(0);
+    expect(run(['users', 'disable', 'nobody']).stderr).toContain('no user named nobody');
+  });
+
+  it('keys rotate makes a new active key and keeps the old one for verification', () => {
+    const first = run(['keys', 'rotate']);
+    expect(first.status).toBe(0);
+    const second = run(['keys', 'rotate']);
+    const list = run(['keys', 'list']).stdout;
+    expect(list.match(/active/g)).toHaveLength(1);
+    expect(list.match(/retired/g)?.length).toBeGreaterThanOrEqual(1);
+    expect(list).toContain(second.stdout.split(' ')[4]);
+  });
+
+  it('a bad setting stops with a message naming it', () => {
+    const res = spawnSync(process.execPath, [BIN, 'start', '--control-port', 'nope'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('invalid setting controlPort / GATEHOUSE_CONTROL_PORT / --control-port');
+  });
+});
