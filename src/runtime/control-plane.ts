@@ -3,6 +3,8 @@ import { registerHealth } from '../http/health.ts';
 import { registerAssets } from '../http/page.ts';
 import { createHttpServer } from '../http/server.ts';
 import { registerKeyManager } from '../oauth/routes.ts';
+import { registerRestApis } from '../portal/rest/index.ts';
+import { registerPortalUi } from '../portal/ui/index.ts';
 import type { Services } from './services.ts';
 
 /** The control plane: Key Manager (OAuth2), REST APIs and portal UI, health and metrics. */
@@ -17,5 +19,7 @@ export async function buildControlPlane(services: Services): Promise<FastifyInst
   registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }], services.metrics);
   registerAssets(app);
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
+  await registerRestApis(app, services);
+  await registerPortalUi(app, services);
   return app;
 }
