@@ -40,7 +40,9 @@ export interface LoadResult {
   errors: number;
 }
 
+/** Measures after a short warm-up (JIT, connection pools, caches), which is discarded. */
 export async function load(options: autocannon.Options): Promise<LoadResult> {
+  await autocannon({ connections: 50, ...options, duration: Number(process.env.BENCH_WARMUP_SECONDS ?? 2) });
   const result = await autocannon({ connections: 50, duration: 8, ...options });
   return {
     requestsPerSecond: Math.round(result.requests.average),

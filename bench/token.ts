@@ -45,7 +45,7 @@ async function prepare() {
     });
     keys[tokenType] = { id: client.consumerKey, secret };
   }
-  const active = (await store.signingKeys.list()).find((k) => k.status === 'active')!;
+  const active = (await store.signingKeys.list('access-token')).find((k) => k.status === 'active')!;
   const pem = new SecretBox([...config.secrets!]).open(active.privateKeyEnc);
   await store.close();
   return { keys, pem };

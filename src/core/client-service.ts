@@ -205,6 +205,18 @@ export class ClientService {
     });
   }
 
+  /** The keys (OAuth clients) of an application; the caller has already checked ownership. */
+  listForApplication(applicationId: string): Promise<OAuthClient[]> {
+    return this.deps.store.clients.listByApplication(applicationId);
+  }
+
+  /** One key of an application by its key mapping id; a key of another application is "not found". */
+  async getForApplication(applicationId: string, keyMappingId: string): Promise<OAuthClient> {
+    const client = await this.deps.store.clients.findByKeyMappingId(keyMappingId);
+    if (!client || client.applicationId !== applicationId) throw notFound('keys');
+    return client;
+  }
+
   /** Deleting keys revokes every token of the client and removes the client. */
   async delete(client: OAuthClient): Promise<void> {
     await this.deps.changes.run(async (tx, emit) => this.deleteIn(tx, emit, client));

@@ -49,21 +49,31 @@ export interface StoredEvent {
   event: ChangeEvent;
 }
 
-export type ChangeListener = (events: readonly StoredEvent[]) => void;
+/**
+ * A listener applies events synchronously; one that forwards them elsewhere (to worker processes) may
+ * return a promise that settles once they were delivered.
+ */
+export type ChangeListener = (events: readonly StoredEvent[]) => void | Promise<void>;
 
 /** Carries committed change events to every interested component (and, in cluster mode, process). */
 export interface ChangeBus {
-  publish(events: readonly StoredEvent[]): void;
+  /** Resolves when every listener has the events, so the change that made them can then answer. */
+  publish(events: readonly StoredEvent[]): Promise<void>;
   subscribe(listener: ChangeListener): () => void;
 }
 
-/** Delivers synchronously, so a change is visible in this process before the call that made it returns. */
+/** Delivers synchronously in this process, so a change is visible here before the call that made it returns. */
 export class InProcessBus implements ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
 
-  publish(events: readonly StoredEvent[]): void {
+  async publish(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    for (const listener of this.listeners) listener(events);
+    const pending: Promise<void>[] = [];
+    for (const listener of this.listeners) {
+      const delivered = listener(events);
+      if (delivered) pending.push(delivered);
+    }
+    await Promise.all(pending);
   }
 
   subscribe(listener: ChangeListener): () => void {

@@ -31,7 +31,7 @@ export class JwtVerifier {
     const keys = this.options.keys();
     const algorithms = [...new Set(keys.map((k) => k.alg))];
     try {
-      const { payload } = await jwtVerify(token, this.keyResolver(keys), {
+      const { payload, protectedHeader } = await jwtVerify(token, this.keyResolver(keys), {
         algorithms,
         typ: 'at+jwt',
         issuer: this.options.issuer(),
@@ -39,6 +39,12 @@ export class JwtVerifier {
         currentDate: new Date(this.options.clock.now()),
         requiredClaims: ['jti', 'iat', 'client_id'],
       });
+      // Keys come only from the key ring: a token naming its own key or key URL is not ours (RFC 8725 §3.10, G09).
+      if (['jku', 'jwk', 'x5u', 'x5c'].some((h) => h in protectedHeader)) return { valid: false, code: 'INVALID' };
+      // `exp` gets no leeway: a token is dead the second it expires (the leeway covers iat/nbf skew).
+      if (typeof payload.exp === 'number' && payload.exp * 1000 <= this.options.clock.now()) return { valid: false, code: 'EXPIRED' };
+      const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!audience.includes(String(payload.client_id))) return { valid: false, code: 'INVALID' };
       return { valid: true, claims: payload as JWTPayload & Record<string, unknown> };
     } catch (error) {
       return { valid: false, code: failureCode(error) };

@@ -11,7 +11,7 @@ import type { Changes } from './changes.ts';
 import type { Clock } from './clock.ts';
 import { UniqueViolation } from './errors.ts';
 import type { PublicSigningKey } from './events.ts';
-import type { SigningAlgorithm, SigningKey } from './model.ts';
+import type { KeyPurpose, SigningAlgorithm, SigningKey } from './model.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { Store } from '../store/ports.ts';
 
@@ -33,10 +33,11 @@ interface KeyRingDeps {
   box: SecretBox;
   clock: Clock;
   algorithm: SigningAlgorithm;
+  purpose: KeyPurpose;
 }
 
 /**
- * The Key Manager's signing keys: one active key signs; retired keys stay published in the JWKS until
+ * Signing keys of one purpose (the Key Manager's access tokens, or the gateway's backend JWTs): one active key signs; retired keys stay published in the JWKS until
  * no live token signed with them remains (J01). Private keys exist in plaintext only in memory.
  */
 export class KeyRing {
@@ -71,9 +72,9 @@ export class KeyRing {
   async rotate(): Promise<PublicSigningKey> {
     const key = await this.generate();
     await this.deps.changes.run(async (tx, emit) => {
-      await tx.signingKeys.retireActive(this.deps.clock.now());
+      await tx.signingKeys.retireActive(this.deps.purpose, this.deps.clock.now());
       await tx.signingKeys.create(key);
-      for (const k of await tx.signingKeys.list()) emit({ type: 'signing-key.saved', key: toPublic(k) });
+      for (const k of await tx.signingKeys.list(this.deps.purpose)) emit({ type: 'signing-key.saved', key: toPublic(k) });
     });
     await this.reload();
     return toPublic(key);
@@ -83,7 +84,7 @@ export class KeyRing {
   async prune(): Promise<string[]> {
     const removed: string[] = [];
     const now = this.deps.clock.now();
-    for (const key of await this.deps.store.signingKeys.list()) {
+    for (const key of await this.deps.store.signingKeys.list(this.deps.purpose)) {
       if (key.status !== 'retired') continue;
       const live = await this.deps.store.tokens.liveTokenExpiriesForKid(key.kid, now);
       if (live.count === 0) {
@@ -96,7 +97,7 @@ export class KeyRing {
 
   /** Removes a retired key at once: tokens it signed stop verifying. */
   async remove(kid: string): Promise<boolean> {
-    const key = (await this.deps.store.signingKeys.list()).find((k) => k.kid === kid);
+    const key = (await this.deps.store.signingKeys.list(this.deps.purpose)).find((k) => k.kid === kid);
     if (!key) return false;
     if (key.status === 'active') throw new Error('the active signing key cannot be removed; rotate first');
     await this.deps.changes.run(async (tx, emit) => {
@@ -109,7 +110,7 @@ export class KeyRing {
 
   /** Re-reads keys after another process changed them. */
   async reload(): Promise<void> {
-    const keys = await this.deps.store.signingKeys.list();
+    const keys = await this.deps.store.signingKeys.list(this.deps.purpose);
     const active = keys.find((k) => k.status === 'active');
     this.published = keys.map(toPublic);
     if (active && active.kid !== this.active?.kid) {
@@ -139,6 +140,7 @@ export class KeyRing {
     const jwk = await exportJWK(publicKey);
     return {
       kid: await calculateJwkThumbprint(jwk),
+      purpose: this.deps.purpose,
       alg,
       publicJwk: jwk as Record<string, unknown>,
       privateKeyEnc: this.deps.box.seal(await exportPKCS8(privateKey)),

@@ -151,8 +151,12 @@ export interface ThrottlePolicy {
 export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
+/** Access tokens are signed by the Key Manager; backend JWTs (X-JWT-Assertion) by the gateway. */
+export type KeyPurpose = 'access-token' | 'backend-jwt';
+
 export interface SigningKey {
   kid: string;
+  purpose: KeyPurpose;
   alg: SigningAlgorithm;
   publicJwk: Record<string, unknown>;
   /** AES-256-GCM envelope of the private key (PKCS#8 PEM) under the system secret. */

@@ -69,7 +69,7 @@ export class EventFeed {
       this.lastSuccessAt = this.options.clock.now();
       const fresh = events.filter((e) => !this.seen.has(e.id));
       for (const e of fresh) this.seen.add(e.id);
-      if (fresh.length > 0) this.options.bus.publish(fresh);
+      if (fresh.length > 0) await this.options.bus.publish(fresh);
       this.advance(events);
       if (events.length < batch) return;
     }

@@ -39,6 +39,8 @@ export interface Services {
   random: Random;
   hasher: CredentialHasher;
   keyRing: KeyRing;
+  /** The gateway's key for backend JWTs (X-JWT-Assertion), loaded by gateway processes. */
+  backendKeyRing: KeyRing;
   verifier: JwtVerifier;
   tokens: TokenService;
   clients: ClientService;
@@ -69,7 +71,9 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   const hasher = new CredentialHasher(config.tokenPepper ? Buffer.from(config.tokenPepper) : null);
   const urls: Urls = { control: '', gateway: '' };
   const issuer = () => config.issuer ?? urls.control;
-  const keyRing = new KeyRing({ store, changes, box: new SecretBox(secrets), clock, algorithm: config.jwtAlgorithm });
+  const box = new SecretBox(secrets);
+  const keyRing = new KeyRing({ store, changes, box, clock, algorithm: config.jwtAlgorithm, purpose: 'access-token' });
+  const backendKeyRing = new KeyRing({ store, changes, box, clock, algorithm: config.jwtAlgorithm, purpose: 'backend-jwt' });
   const verifier = new JwtVerifier({ issuer, keys: () => keyRing.publicKeys(), clock, leewaySeconds: config.jwtLeewaySeconds });
   const validity = { allowNeverExpiring: config.allowNeverExpiringTokens, maxValiditySeconds: config.maxTokenValiditySeconds };
   const tokens = new TokenService({ store, changes, keyRing, verifier, hasher, clock, random, issuer, validity });
@@ -89,6 +93,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
     random,
     hasher,
     keyRing,
+    backendKeyRing,
     verifier,
     tokens,
     clients,

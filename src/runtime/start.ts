@@ -1,13 +1,17 @@
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
+import { MemoryThrottler } from '../gateway/throttle.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildControlPlane } from './control-plane.ts';
 import { EventFeed } from './event-feed.ts';
+import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
 import { createLogger } from './logger.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
 import { resolveSystemSecrets } from './system-secret.ts';
+import { WorkerRelay, announceReady, forkGatewayWorkers, receiveRelayedEvents } from './workers.ts';
 
 export interface RunningServer {
   urls: Urls;
@@ -24,69 +28,96 @@ export interface StartOptions {
 
 function urlOf(app: FastifyInstance, tls: boolean): string {
   const address = app.server.address() as AddressInfo;
-  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return `${tls ? 'https' : 'http'}://${shown}:${address.port}`;
+  return urlFor(`${address.address}:${address.port}`, tls);
+}
+
+function urlFor(hostPort: string, tls: boolean): string {
+  const shown = hostPort.replace(/^(0\.0\.0\.0|\[?::\]?):/, '127.0.0.1:');
+  return `${tls ? 'https' : 'http'}://${shown}`;
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
+/**
+ * Which planes this process runs. One process: what the role asks for. With `--workers N` the primary
+ * keeps the control plane and N forked workers run the gateway on a shared port.
+ */
+function layout(config: Config) {
+  const clustered = config.workers > 1 && config.role !== 'control';
+  if (clustered && cluster.isWorker) return { control: false, gateway: true, workers: 0, worker: true };
+  if (clustered) return { control: config.role === 'all', gateway: false, workers: config.workers, worker: false };
+  return { control: config.role !== 'gateway', gateway: config.role !== 'control', workers: 0, worker: false };
+}
+
 /** Starts one Gatehouse process: store, services, and the planes its role asks for. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const plan = layout(config);
+  const print = plan.worker ? () => undefined : (options.print ?? ((line: string) => process.stdout.write(`${line}\n`)));
   const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
-  const apps: FastifyInstance[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  let feed: EventFeed | undefined;
+  const closers: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c();
+    await store.close();
+  };
   try {
-    await store.migrate();
+    if (!plan.worker) await store.migrate();
     const services = buildServices(config, log, store, resolveSystemSecrets(config, log), options.overrides);
     const snapshotId = await store.events.latestId();
     await services.keyRing.ensureLoaded();
     services.bus.subscribe((events) => {
       if (events.some((e) => e.event.type.startsWith('signing-key.'))) void services.keyRing.reload();
     });
-
+    if (plan.worker) receiveRelayedEvents(services.bus);
     const tls = Boolean(config.tlsCert);
-    if (config.role !== 'gateway') {
+
+    if (plan.control) {
       await services.policies.seedDefaults();
       const bootstrap = await services.users.bootstrapAdmin(config.adminPassword);
-      if (bootstrap.generatedPassword) {
-        print(`admin password (shown once, stored hashed): ${bootstrap.generatedPassword}`);
-      }
+      if (bootstrap.generatedPassword) print(`admin password (shown once, stored hashed): ${bootstrap.generatedPassword}`);
       const control = await buildControlPlane(services);
+      closers.push(() => control.close());
       await control.listen({ host: config.host, port: config.controlPort });
-      apps.push(control);
       services.urls.control = urlOf(control, tls);
       print(`control: ${services.urls.control}`);
     } else if (config.controlUrl) {
       services.urls.control = config.controlUrl;
     }
 
-    feed = new EventFeed({ events: store.events, bus: services.bus, clock: services.clock, log, pollIntervalMs: 1000 });
-    feed.start(snapshotId);
-    const housekeeping = setInterval(() => {
-      void store.tokens.purgeExpired(services.clock.now()).catch((err: unknown) => log.warn({ err }, 'housekeeping failed'));
-    }, HOUSEKEEPING_INTERVAL_MS);
-    housekeeping.unref();
-    timers.push(housekeeping);
+    if (plan.gateway) {
+      const throttler = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
+      const gateway: GatewayPlane = await buildGatewayPlane(services, { throttler });
+      closers.push(() => gateway.close());
+      // Ready (state loaded, applying relayed events) before the first request can arrive.
+      if (plan.worker) announceReady();
+      await gateway.app.listen({ host: config.host, port: config.gatewayPort });
+      services.urls.gateway = config.gatewayUrl ?? urlOf(gateway.app, tls);
+      print(`gateway: ${urlOf(gateway.app, tls)}`);
+    }
 
-    const started = feed;
-    return {
-      urls: services.urls,
-      services,
-      close: async () => {
-        started.stop();
-        for (const t of timers) clearInterval(t);
-        await Promise.all(apps.map((a) => a.close()));
-        await store.close();
-      },
-    };
+    if (plan.workers > 0) {
+      const relay = new WorkerRelay(log);
+      services.bus.subscribe(relay.listener);
+      const workers = forkGatewayWorkers(plan.workers, relay, log);
+      closers.push(() => workers.stop());
+      const address = await workers.listening;
+      services.urls.gateway = config.gatewayUrl ?? urlFor(address, tls);
+      print(`gateway: ${urlFor(address, tls)}`);
+    }
+
+    const feed = new EventFeed({ events: store.events, bus: services.bus, clock: services.clock, log, pollIntervalMs: 1000 });
+    feed.start(snapshotId);
+    closers.push(() => feed.stop());
+    if (plan.control) {
+      const housekeeping = setInterval(() => {
+        void store.tokens.purgeExpired(services.clock.now()).catch((err: unknown) => log.warn({ err }, 'housekeeping failed'));
+      }, HOUSEKEEPING_INTERVAL_MS);
+      housekeeping.unref();
+      closers.push(() => clearInterval(housekeeping));
+    }
+    return { urls: services.urls, services, close };
   } catch (error) {
-    feed?.stop();
-    await Promise.all(apps.map((a) => a.close().catch(() => undefined)));
-    await store.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw error;
   }
 }

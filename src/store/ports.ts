@@ -6,6 +6,7 @@ import type {
   Application,
   AuthorizationCodeRecord,
   ClientSecret,
+  KeyPurpose,
   KeyType,
   OAuthClient,
   PolicyLevel,
@@ -120,9 +121,9 @@ export interface PolicyRepo {
 
 export interface SigningKeyRepo {
   create(key: SigningKey): Promise<void>;
-  list(): Promise<SigningKey[]>;
-  /** Marks the active key retired (at most one is active: a unique index guards it). */
-  retireActive(at: number): Promise<void>;
+  list(purpose: KeyPurpose): Promise<SigningKey[]>;
+  /** Marks the purpose's active key retired (at most one is active per purpose: a unique index guards it). */
+  retireActive(purpose: KeyPurpose, at: number): Promise<void>;
   delete(kid: string): Promise<boolean>;
 }
 

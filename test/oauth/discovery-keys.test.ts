@@ -91,7 +91,7 @@ describe('signing key rotation', () => {
       const { KeyRing } = await import('../../src/core/key-ring.ts');
       const { SecretBox } = await import('../../src/core/secret-box.ts');
       await fresh.services.store.transaction(async (tx) => {
-        for (const k of await tx.signingKeys.list()) await tx.signingKeys.delete(k.kid);
+        for (const k of await tx.signingKeys.list('access-token')) await tx.signingKeys.delete(k.kid);
       });
       const rings = Array.from(
         { length: 20 },
@@ -102,10 +102,11 @@ describe('signing key rotation', () => {
             box: new SecretBox(['test-system-secret-0123456789abcdefghijklmnop']),
             clock: fresh.services.clock,
             algorithm: 'RS256',
+            purpose: 'access-token',
           }),
       );
       await Promise.all(rings.map((r) => r.ensureLoaded()));
-      const keys = await fresh.services.store.signingKeys.list();
+      const keys = await fresh.services.store.signingKeys.list('access-token');
       expect(keys).toHaveLength(1);
       expect(new Set(rings.map((r) => r.signingKey().kid))).toEqual(new Set([keys[0]!.kid]));
     } finally {

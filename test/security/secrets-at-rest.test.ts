@@ -66,7 +66,7 @@ describe('secrets at rest and in logs', () => {
   });
 
   it('S02 signing keys are encrypted at rest under the system secret', async () => {
-    for (const key of await server.services.store.signingKeys.list()) {
+    for (const key of await server.services.store.signingKeys.list('access-token')) {
       expect(key.privateKeyEnc.startsWith('v1.')).toBe(true);
       expect(key.privateKeyEnc).not.toContain('PRIVATE KEY');
     }

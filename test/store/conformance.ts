@@ -151,21 +151,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
 
     it('signing keys: at most one is active; rotation retires it first', async () => {
-      const base = { alg: 'RS256' as const, publicJwk: { kty: 'RSA' }, privateKeyEnc: 'enc', status: 'active' as const, createdAt: T0, retiredAt: null };
+      const base = { purpose: 'access-token' as const, alg: 'RS256' as const, publicJwk: { kty: 'RSA' }, privateKeyEnc: 'enc', status: 'active' as const, createdAt: T0, retiredAt: null };
       const k1 = { ...base, kid: randomUUID() };
       const k2 = { ...base, kid: randomUUID(), createdAt: T0 + 1 };
-      await store.signingKeys.retireActive(T0);
+      await store.signingKeys.retireActive('access-token', T0);
       await store.signingKeys.create(k1);
       await expect(store.signingKeys.create(k2)).rejects.toBeInstanceOf(UniqueViolation);
       await store.transaction(async (tx) => {
-        await tx.signingKeys.retireActive(T0 + 2);
+        await tx.signingKeys.retireActive('access-token', T0 + 2);
         await tx.signingKeys.create(k2);
       });
-      const keys = (await store.signingKeys.list()).filter((k) => k.kid === k1.kid || k.kid === k2.kid);
+      const keys = (await store.signingKeys.list('access-token')).filter((k) => k.kid === k1.kid || k.kid === k2.kid);
       expect(keys.map((k) => [k.kid, k.status, k.retiredAt])).toEqual([
         [k1.kid, 'retired', T0 + 2],
         [k2.kid, 'active', null],
       ]);
+      // Another purpose has its own active key.
+      await store.signingKeys.create({ ...base, purpose: 'backend-jwt', kid: randomUUID() });
+      expect((await store.signingKeys.list('backend-jwt')).filter((k) => k.status === 'active')).toHaveLength(1);
       expect(await store.signingKeys.delete(k1.kid)).toBe(true);
     });
 

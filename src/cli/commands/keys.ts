@@ -20,7 +20,7 @@ export function keysCommand(): Command {
   withSettings(keys.command('list').description('list signing keys'), KEY_SETTINGS).action(async (_opts: unknown, command: Command) => {
     await withServices(configFrom(command), async ({ store }) => {
       printTable(
-        (await store.signingKeys.list()).map((k) => ({
+        (await store.signingKeys.list('access-token')).map((k) => ({
           kid: k.kid,
           alg: k.alg,
           status: k.status,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ClientSecret, OAuthClient, SigningKey, TokenType } from '../../core/model.ts';
+import type { ClientSecret, KeyPurpose, OAuthClient, SigningKey, TokenType } from '../../core/model.ts';
 import type { ClientCredentials, ClientRepo, SigningKeyRepo } from '../ports.ts';
 import { guardUnique } from './errors.ts';
 import { clientFromRow, clientToRow, flag, secretFromRow, signingKeyFromRow } from './rows.ts';
@@ -150,6 +150,7 @@ export class KyselySigningKeyRepo implements SigningKeyRepo {
         .insertInto('signing_keys')
         .values({
           kid: k.kid,
+          purpose: k.purpose,
           alg: k.alg,
           public_jwk: JSON.stringify(k.publicJwk),
           private_key_enc: k.privateKeyEnc,
@@ -161,13 +162,18 @@ export class KyselySigningKeyRepo implements SigningKeyRepo {
     );
   }
 
-  async list(): Promise<SigningKey[]> {
-    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
+  async list(purpose: KeyPurpose): Promise<SigningKey[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().where('purpose', '=', purpose).orderBy('created_at').execute();
     return rows.map(signingKeyFromRow);
   }
 
-  async retireActive(at: number): Promise<void> {
-    await this.db.updateTable('signing_keys').set({ status: 'retired', retired_at: at }).where('status', '=', 'active').execute();
+  async retireActive(purpose: KeyPurpose, at: number): Promise<void> {
+    await this.db
+      .updateTable('signing_keys')
+      .set({ status: 'retired', retired_at: at })
+      .where('purpose', '=', purpose)
+      .where('status', '=', 'active')
+      .execute();
   }
 
   async delete(kid: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -120,6 +120,7 @@ export async function createInitialSchema(db: Kysely<unknown>, dialect: Dialect)
   await db.schema
     .createTable('signing_keys')
     .addColumn('kid', 'text', (c) => c.primaryKey())
+    .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('alg', 'text', (c) => c.notNull())
     .addColumn('public_jwk', 'text', (c) => c.notNull())
     .addColumn('private_key_enc', 'text', (c) => c.notNull())
@@ -127,8 +128,8 @@ export async function createInitialSchema(db: Kysely<unknown>, dialect: Dialect)
     .addColumn('created_at', ms, (c) => c.notNull())
     .addColumn('retired_at', ms)
     .execute();
-  // At most one active key, so concurrent cold starts generate exactly one (C05).
-  await db.schema.createIndex('signing_keys_one_active').on('signing_keys').column('status').unique().where('status', '=', 'active').execute();
+  // At most one active key per purpose, so concurrent cold starts generate exactly one (C05).
+  await db.schema.createIndex('signing_keys_one_active').on('signing_keys').column('purpose').unique().where(sql.ref('status'), '=', 'active').execute();
 
   await db.schema
     .createTable('access_tokens')

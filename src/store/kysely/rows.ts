@@ -186,6 +186,7 @@ export const policyToRow = (p: ThrottlePolicy): Row<'throttle_policies'> => ({
 
 export const signingKeyFromRow = (r: Row<'signing_keys'>): SigningKey => ({
   kid: r.kid,
+  purpose: r.purpose as SigningKey['purpose'],
   alg: r.alg as SigningKey['alg'],
   publicJwk: json(r.public_jwk),
   privateKeyEnc: r.private_key_enc,

@@ -118,6 +118,7 @@ export interface ThrottlePoliciesTable {
 
 export interface SigningKeysTable {
   kid: string;
+  purpose: string;
   alg: string;
   public_jwk: string;
   private_key_enc: string;

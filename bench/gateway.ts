@@ -1,0 +1,125 @@
+/**
+ * npm run bench:gateway — requests/s and latency through the gateway with a JWT, an opaque token and an
+ * API key, against a minimal Fastify + reply-from proxy with no checks (the baseline), in one run on
+ * loopback with autocannon; then the same with 2 worker processes each.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../src/config/load.ts';
+import { buildServices } from '../src/runtime/services.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { load, printTable, spawnGatehouse, tempDir, type LoadResult } from './support.ts';
+
+const duration = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = 50;
+const children: ChildProcess[] = [];
+
+async function spawnLine(script: string, env: Record<string, string>, prefix: string): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = new RegExp(`^${prefix}: (\\S+)$`, 'm').exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function prepare(env: Record<string, string>, backend: string) {
+  const config = loadConfig({ env });
+  const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
+  await store.migrate();
+  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
+  await services.policies.seedDefaults();
+  await services.keyRing.ensureLoaded();
+  await services.users.bootstrapAdmin(config.adminPassword);
+  const admin = (await services.users.findByUsername('admin'))!;
+  const api = await services.apis.create(admin.id, {
+    name: 'Bench',
+    context: '/bench',
+    version: '1.0',
+    productionUrl: backend,
+    scopes: [{ name: 'bench:read' }],
+    // API keys carry no scopes, so the benchmarked resource requires none (all three take the same path).
+    operations: [{ target: '/items', verb: 'GET' }],
+  });
+  await services.apis.changeLifecycle(api.id, 'Publish');
+  const credentials: Record<string, Record<string, string>> = {};
+  for (const tokenType of ['JWT', 'OAUTH'] as const) {
+    const app = await services.applications.create(admin.id, { name: `bench-${tokenType}`, tokenType });
+    await services.subscriptions.subscribe(admin.id, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
+    const { client } = await services.clients.generateKeys(app, 'PRODUCTION', {
+      grantTypes: ['client_credentials'],
+      callbackUrl: null,
+      appTokenTtlSeconds: 86_400,
+      userTokenTtlSeconds: 3600,
+      refreshTokenTtlSeconds: 86_400,
+      pkceMandatory: false,
+    });
+    const issued = await services.tokens.issue({ client, tokenType, user: null, scopes: ['bench:read'], grantId: services.random.uuid(), ttlSeconds: 86_400, withRefreshToken: false });
+    credentials[tokenType === 'JWT' ? 'JWT' : 'opaque token'] = { authorization: `Bearer ${issued.accessToken}` };
+    if (tokenType === 'JWT') {
+      const key = await services.apiKeys.generate(admin.id, app.id, 'PRODUCTION', { keyName: 'bench' });
+      credentials['API key'] = { apikey: key.value };
+    }
+  }
+  await store.close();
+  return credentials;
+}
+
+function row(label: string, result: LoadResult, baseline: LoadResult | null): Record<string, string | number> {
+  return {
+    run: label,
+    'req/s': result.requestsPerSecond,
+    'p50 ms': result.p50Ms,
+    'p99 ms': result.p99Ms,
+    'vs baseline': baseline ? `${Math.round((100 * result.requestsPerSecond) / baseline.requestsPerSecond)}%` : '100%',
+    'p99 Δ ms': baseline ? result.p99Ms - baseline.p99Ms : 0,
+    errors: result.non2xx + result.errors,
+  };
+}
+
+try {
+  const backend = await spawnLine('echo-backend.ts', {}, 'backend');
+  const rows: Array<Record<string, string | number>> = [];
+  const results: Record<string, number> = {};
+  for (const workers of [1, 2]) {
+    const baselineUrl = await spawnLine('baseline-proxy.ts', { BASELINE_TARGET: backend, BASELINE_WORKERS: String(workers) }, 'baseline');
+    const baseline = await load({ url: `${baselineUrl}/bench/1.0/items`, duration, connections });
+    rows.push(row(`baseline proxy, ${workers} worker(s)`, baseline, null));
+    children.pop()!.kill('SIGTERM');
+
+    const dir = tempDir('gatehouse-bench-gateway-');
+    const env = {
+      GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
+      GATEHOUSE_DATA_DIR: dir,
+      GATEHOUSE_CONTROL_PORT: '0',
+      GATEHOUSE_GATEWAY_PORT: '0',
+      GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
+      GATEHOUSE_SECRETS: 'bench-system-secret-0123456789abcdefghijklmn',
+      GATEHOUSE_WORKERS: String(workers),
+      // Tokens are minted before the server starts, so the issuer cannot be the (random) port.
+      GATEHOUSE_ISSUER: 'https://gatehouse.bench',
+    };
+    const credentials = await prepare(env, backend);
+    const gatehouse = await spawnGatehouse(env);
+    children.push(gatehouse.child);
+    for (const [name, headers] of Object.entries(credentials)) {
+      const result = await load({ url: `${gatehouse.urls.gateway}/bench/1.0/items`, headers, duration, connections });
+      if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
+      rows.push(row(`Gatehouse, ${name}, ${workers} worker(s)`, result, baseline));
+      results[`${name}-${workers}`] = result.requestsPerSecond;
+    }
+    children.pop()!.kill('SIGTERM');
+  }
+  printTable(`Gateway, ${duration} s per run, ${connections} connections, loopback, 2 cores shared with the load generator and backend`, rows);
+  for (const name of ['JWT', 'opaque token', 'API key']) {
+    console.log(`${name}: 2 workers / 1 worker = ${(results[`${name}-2`]! / results[`${name}-1`]!).toFixed(2)}x`);
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+}

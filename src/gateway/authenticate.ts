@@ -1,0 +1,151 @@
+import type { Clock } from '../core/clock.ts';
+import { CredentialHasher, parseCredential } from '../core/credentials.ts';
+import type { JwtVerifier } from '../core/jwt-verifier.ts';
+import { isLive, type ApiKeyRecord, type AuthorizedUserType, type KeyType } from '../core/model.ts';
+import type { PresentedCredential } from './credentials.ts';
+import type { Denial } from './outcomes.ts';
+import type { GatewayState } from './state.ts';
+import { TokenCache } from './token-cache.ts';
+
+/** Who is calling, as established from a verified credential. */
+export interface Principal {
+  credential: 'jwt' | 'opaque' | 'apikey';
+  applicationId: string;
+  keyType: KeyType;
+  consumerKey: string | null;
+  scopes: readonly string[];
+  userId: string | null;
+  aut: AuthorizedUserType;
+  /** jti, or the API key id. */
+  tokenId: string;
+  expiresAt: number | null;
+  apiKey: ApiKeyRecord | null;
+  claims: Readonly<Record<string, unknown>> | null;
+}
+
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; denial: Denial };
+
+interface VerifiedJwt {
+  claims: Record<string, unknown>;
+  jti: string;
+  consumerKey: string;
+  expiresAt: number | null;
+}
+
+const deny = (denial: Denial): AuthOutcome => ({ ok: false, denial });
+
+/**
+ * Establishes the principal from a presented credential (SPEC §5 order, first part): well-formed →
+ * valid (JWT: signature, algorithms, typ, iss, exp/nbf; opaque and API keys: checksum, then hash
+ * lookup) → not revoked. All from memory.
+ */
+export class Authenticator {
+  readonly cache: TokenCache<VerifiedJwt>;
+
+  constructor(
+    private readonly deps: { state: GatewayState; verifier: JwtVerifier; hasher: CredentialHasher; clock: Clock; cacheSize: number },
+  ) {
+    this.cache = new TokenCache(deps.cacheSize);
+  }
+
+  async authenticate(credential: PresentedCredential): Promise<AuthOutcome> {
+    switch (credential.kind) {
+      case 'none':
+        return deny('MISSING_CREDENTIALS');
+      case 'malformed':
+        return deny('MALFORMED_CREDENTIALS');
+      case 'apikey':
+        return this.apiKey(credential.key);
+      case 'bearer':
+        if (parseCredential(credential.token, ['accessToken'])) return this.opaque(credential.token);
+        if (credential.token.split('.').length === 3) return this.jwt(credential.token);
+        return deny('INVALID_CREDENTIALS');
+    }
+  }
+
+  private async jwt(token: string): Promise<AuthOutcome> {
+    const now = this.deps.clock.now();
+    const key = TokenCache.keyOf(token);
+    let verified = this.cache.get(key, now);
+    if (!verified) {
+      const outcome = await this.deps.verifier.verify(token);
+      if (!outcome.valid) return deny(outcome.code === 'EXPIRED' ? 'EXPIRED_CREDENTIALS' : 'INVALID_CREDENTIALS');
+      const exp = outcome.claims.exp;
+      verified = {
+        claims: outcome.claims,
+        jti: String(outcome.claims.jti),
+        consumerKey: String(outcome.claims.client_id),
+        expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+      };
+      this.cache.set(key, verified, verified.expiresAt);
+    }
+    if (verified.expiresAt !== null && verified.expiresAt <= now) return deny('EXPIRED_CREDENTIALS');
+    if (this.deps.state.revokedJtis.has(verified.jti)) return deny('INVALID_CREDENTIALS');
+    const mapping = this.deps.state.clients.get(verified.consumerKey);
+    if (!mapping) return deny('NOT_SUBSCRIBED');
+    const scope = verified.claims.scope;
+    return {
+      ok: true,
+      principal: {
+        credential: 'jwt',
+        applicationId: mapping.applicationId,
+        keyType: mapping.keyType,
+        consumerKey: verified.consumerKey,
+        scopes: typeof scope === 'string' && scope !== '' ? scope.split(' ') : [],
+        userId: verified.claims.aut === 'APPLICATION_USER' ? String(verified.claims.sub) : null,
+        aut: verified.claims.aut === 'APPLICATION_USER' ? 'APPLICATION_USER' : 'APPLICATION',
+        tokenId: verified.jti,
+        expiresAt: verified.expiresAt,
+        apiKey: null,
+        claims: verified.claims,
+      },
+    };
+  }
+
+  private opaque(token: string): AuthOutcome {
+    const record = this.deps.state.opaqueTokens.get(this.deps.hasher.hash(token));
+    if (!record || !record.applicationId || !record.keyType) return deny('INVALID_CREDENTIALS');
+    if (!isLive(record.expiresAt, this.deps.clock.now())) return deny('EXPIRED_CREDENTIALS');
+    if (this.deps.state.revokedJtis.has(record.jti)) return deny('INVALID_CREDENTIALS');
+    return {
+      ok: true,
+      principal: {
+        credential: 'opaque',
+        applicationId: record.applicationId,
+        keyType: record.keyType,
+        consumerKey: record.consumerKey,
+        scopes: record.scopes,
+        userId: record.userId,
+        aut: record.aut,
+        tokenId: record.jti,
+        expiresAt: record.expiresAt,
+        apiKey: null,
+        claims: null,
+      },
+    };
+  }
+
+  private apiKey(value: string): AuthOutcome {
+    if (!parseCredential(value, ['apiKeyProduction', 'apiKeySandbox'])) return deny('INVALID_CREDENTIALS');
+    const key = this.deps.state.apiKeys.get(this.deps.hasher.hash(value));
+    if (!key) return deny('INVALID_CREDENTIALS');
+    if (!isLive(key.expiresAt, this.deps.clock.now())) return deny('EXPIRED_CREDENTIALS');
+    return {
+      ok: true,
+      principal: {
+        credential: 'apikey',
+        applicationId: key.applicationId,
+        keyType: key.keyType,
+        consumerKey: null,
+        // API keys carry no scopes: resources that require one refuse them.
+        scopes: [],
+        userId: null,
+        aut: 'APPLICATION',
+        tokenId: key.id,
+        expiresAt: key.expiresAt,
+        apiKey: key,
+        claims: null,
+      },
+    };
+  }
+}

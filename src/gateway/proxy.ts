@@ -1,0 +1,45 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and the credentials the backend must never see. */
+const STRIPPED = new Set([
+  'authorization',
+  'apikey',
+  'x-jwt-assertion',
+  'proxy-authorization',
+  'proxy-connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'connection',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+]);
+
+export interface ForwardContext {
+  clientIp: string;
+  proto: string;
+  host: string | undefined;
+  /** Forwarded-for chain already vouched for by a trusted proxy (kept), or undefined. */
+  priorForwardedFor: string | undefined;
+  assertion: string | undefined;
+}
+
+/** The headers sent to the backend: credentials stripped, X-Forwarded-* set by us, backend JWT added. */
+export function backendHeaders(incoming: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  for (const name of Object.keys(incoming)) if (!STRIPPED.has(name)) headers[name] = incoming[name];
+  headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.clientIp}` : context.clientIp;
+  headers['x-forwarded-proto'] = context.proto;
+  if (context.host) headers['x-forwarded-host'] = context.host;
+  if (context.assertion) headers['x-jwt-assertion'] = context.assertion;
+  return headers;
+}
+
+/** The backend URL for a matched resource: the endpoint base plus the resource path and query. */
+export function backendUrl(endpoint: string, resourcePath: string, query: string): string {
+  const path = resourcePath === '/' ? '' : resourcePath;
+  return `${endpoint}${path}${query ? `?${query}` : ''}`;
+}

@@ -1,0 +1,177 @@
+import type { PublicSigningKey, RevokedToken, StoredEvent } from '../core/events.ts';
+import { toPublic } from '../core/key-ring.ts';
+import type { AccessTokenRecord, Api, ApiKeyRecord, Application, KeyType, PolicyLevel, Subscription, ThrottlePolicy } from '../core/model.ts';
+import type { Store } from '../store/ports.ts';
+import { RouteTable } from './route-table.ts';
+
+/** Published and deprecated APIs route; blocked ones route too, so callers learn they are blocked (900907). */
+const routable = (api: Api): boolean => ['PUBLISHED', 'DEPRECATED', 'BLOCKED'].includes(api.lifeCycleStatus);
+
+export interface ClientMapping {
+  applicationId: string;
+  keyType: KeyType;
+}
+
+/**
+ * Everything the gateway decides with, in memory: loaded once from the store, then kept fresh by change
+ * events. The request path reads only this (never the database).
+ */
+export class GatewayState {
+  readonly routes = new RouteTable();
+  readonly apis = new Map<string, Api>();
+  readonly applications = new Map<string, Application>();
+  readonly clients = new Map<string, ClientMapping>();
+  /** By `${applicationId}|${apiId}`. */
+  readonly subscriptions = new Map<string, Subscription>();
+  private readonly subscriptionKeys = new Map<string, string>();
+  /** By `${level}|${name}`. */
+  readonly policies = new Map<string, ThrottlePolicy>();
+  private readonly policyKeys = new Map<string, string>();
+  /** Live opaque access tokens by hash. */
+  readonly opaqueTokens = new Map<string, AccessTokenRecord>();
+  /**
+   * Revoked token ids (JWT and opaque) → when they would have expired (null: never). Kept for opaque
+   * tokens too, so an issuance event that arrives after its revocation cannot resurrect the token.
+   */
+  readonly revokedJtis = new Map<string, number | null>();
+  /** Revoked API key hashes, for the same reason. */
+  private readonly revokedKeyHashes = new Set<string>();
+  /** Live API keys by hash. */
+  readonly apiKeys = new Map<string, ApiKeyRecord>();
+  signingKeys: PublicSigningKey[] = [];
+  /** The id of the newest change event applied. */
+  version = 0;
+
+  async load(store: Store, now: number): Promise<void> {
+    const version = await store.events.latestId();
+    const [apis, applications, clients, subscriptions, policies, opaque, revoked, apiKeys, keys] = await Promise.all([
+      store.apis.listAll(),
+      store.applications.listAll(),
+      store.clients.listApplicationClients(),
+      store.subscriptions.listAll(),
+      store.policies.listAll(),
+      store.tokens.listLiveOpaqueTokens(now),
+      store.tokens.listRevokedJwts(now),
+      store.apiKeys.listLive(now),
+      store.signingKeys.list('access-token'),
+    ]);
+    for (const api of apis) this.apis.set(api.id, api);
+    for (const application of applications) this.applications.set(application.id, application);
+    for (const client of clients) {
+      if (client.applicationId && client.keyType) this.clients.set(client.consumerKey, { applicationId: client.applicationId, keyType: client.keyType });
+    }
+    for (const subscription of subscriptions) this.putSubscription(subscription);
+    for (const policy of policies) this.putPolicy(policy);
+    for (const token of opaque) if (token.hash) this.opaqueTokens.set(token.hash, token);
+    this.addRevoked(revoked);
+    for (const key of apiKeys) this.apiKeys.set(key.hash, key);
+    this.signingKeys = keys.map(toPublic);
+    this.routes.rebuild([...this.apis.values()].filter(routable));
+    this.version = version;
+  }
+
+  subscription(applicationId: string, apiId: string): Subscription | undefined {
+    return this.subscriptions.get(`${applicationId}|${apiId}`);
+  }
+
+  policy(level: PolicyLevel, name: string): ThrottlePolicy | undefined {
+    return this.policies.get(`${level}|${name}`);
+  }
+
+  apply(events: readonly StoredEvent[]): void {
+    let routesChanged = false;
+    for (const { id, event } of events) {
+      if (id <= this.version) continue;
+      this.version = id;
+      switch (event.type) {
+        case 'api.saved':
+          this.apis.set(event.api.id, event.api);
+          routesChanged = true;
+          break;
+        case 'api.deleted':
+          this.apis.delete(event.apiId);
+          routesChanged = true;
+          break;
+        case 'application.saved':
+          this.applications.set(event.application.id, event.application);
+          break;
+        case 'application.deleted':
+          this.applications.delete(event.applicationId);
+          break;
+        case 'client.saved':
+          if (event.client.applicationId && event.client.keyType) {
+            this.clients.set(event.client.consumerKey, { applicationId: event.client.applicationId, keyType: event.client.keyType });
+          }
+          break;
+        case 'client.deleted':
+          this.clients.delete(event.consumerKey);
+          break;
+        case 'subscription.saved':
+          this.putSubscription(event.subscription);
+          break;
+        case 'subscription.deleted':
+          this.deleteByIndex(this.subscriptions, this.subscriptionKeys, event.subscriptionId);
+          break;
+        case 'policy.saved':
+          this.putPolicy(event.policy);
+          break;
+        case 'policy.deleted':
+          this.deleteByIndex(this.policies, this.policyKeys, event.policyId);
+          break;
+        case 'signing-key.saved':
+          if (event.key.purpose === 'access-token') this.signingKeys = [...this.signingKeys.filter((k) => k.kid !== event.key.kid), event.key];
+          break;
+        case 'signing-key.deleted':
+          this.signingKeys = this.signingKeys.filter((k) => k.kid !== event.kid);
+          break;
+        case 'token.issued':
+          if (event.token.hash && !this.revokedJtis.has(event.token.jti)) this.opaqueTokens.set(event.token.hash, event.token);
+          break;
+        case 'tokens.revoked':
+          this.addRevoked(event.tokens);
+          break;
+        case 'api-key.saved':
+          if (!this.revokedKeyHashes.has(event.key.hash)) this.apiKeys.set(event.key.hash, event.key);
+          break;
+        case 'api-key.revoked':
+          this.apiKeys.delete(event.hash);
+          this.revokedKeyHashes.add(event.hash);
+          break;
+      }
+    }
+    if (routesChanged) this.routes.rebuild([...this.apis.values()].filter(routable));
+  }
+
+  /** Drops entries that can no longer matter: expired tokens, keys and deny-list entries. */
+  sweep(now: number): void {
+    for (const [hash, token] of this.opaqueTokens) if (token.expiresAt !== null && token.expiresAt <= now) this.opaqueTokens.delete(hash);
+    for (const [jti, expiresAt] of this.revokedJtis) if (expiresAt !== null && expiresAt <= now) this.revokedJtis.delete(jti);
+    for (const [hash, key] of this.apiKeys) if (key.expiresAt !== null && key.expiresAt <= now) this.apiKeys.delete(hash);
+  }
+
+  private addRevoked(tokens: readonly RevokedToken[]): void {
+    for (const token of tokens) {
+      if (token.hash) this.opaqueTokens.delete(token.hash);
+      this.revokedJtis.set(token.jti, token.expiresAt);
+    }
+  }
+
+  private putSubscription(subscription: Subscription): void {
+    const key = `${subscription.applicationId}|${subscription.apiId}`;
+    this.subscriptions.set(key, subscription);
+    this.subscriptionKeys.set(subscription.id, key);
+  }
+
+  private putPolicy(policy: ThrottlePolicy): void {
+    const key = `${policy.level}|${policy.name}`;
+    this.policies.set(key, policy);
+    this.policyKeys.set(policy.id, key);
+  }
+
+  private deleteByIndex<T>(map: Map<string, T>, index: Map<string, string>, id: string): void {
+    const key = index.get(id);
+    if (key === undefined) return;
+    map.delete(key);
+    index.delete(id);
+  }
+}
