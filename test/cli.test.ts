@@ -16,7 +16,8 @@ const env = {
 };
 const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 30_000 });
 
-describe('gatehouse CLI', () => {
+// Each command is a fresh Node process; on a loaded 2-core machine a few take seconds each.
+describe('gatehouse CLI', { timeout: 120_000 }, () => {
   it('--help works on every command', () => {
     for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['users', 'add', '--help'], ['keys', 'rotate', '--help'], ['config', '--help']]) {
       const res = run(args);

@@ -34,7 +34,7 @@ export class Changes {
       for (const event of pending) stored.push(await tx.events.append(event, at));
       return { result, stored };
     });
-    await this.bus.publish(stored);
+    await this.bus.publish(stored, 'local');
     return result;
   }
 

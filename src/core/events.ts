@@ -53,12 +53,15 @@ export interface StoredEvent {
  * A listener applies events synchronously; one that forwards them elsewhere (to worker processes) may
  * return a promise that settles once they were delivered.
  */
-export type ChangeListener = (events: readonly StoredEvent[]) => void | Promise<void>;
+export type ChangeListener = (events: readonly StoredEvent[], origin: EventOrigin) => void | Promise<void>;
+
+/** `local`: committed by this process; `remote`: read from the log or received from another process. */
+export type EventOrigin = 'local' | 'remote';
 
 /** Carries committed change events to every interested component (and, in cluster mode, process). */
 export interface ChangeBus {
   /** Resolves when every listener has the events, so the change that made them can then answer. */
-  publish(events: readonly StoredEvent[]): Promise<void>;
+  publish(events: readonly StoredEvent[], origin: EventOrigin): Promise<void>;
   subscribe(listener: ChangeListener): () => void;
 }
 
@@ -66,11 +69,11 @@ export interface ChangeBus {
 export class InProcessBus implements ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
 
-  async publish(events: readonly StoredEvent[]): Promise<void> {
+  async publish(events: readonly StoredEvent[], origin: EventOrigin): Promise<void> {
     if (events.length === 0) return;
     const pending: Promise<void>[] = [];
     for (const listener of this.listeners) {
-      const delivered = listener(events);
+      const delivered = listener(events, origin);
       if (delivered) pending.push(delivered);
     }
     await Promise.all(pending);

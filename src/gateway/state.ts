@@ -1,8 +1,40 @@
-import type { PublicSigningKey, RevokedToken, StoredEvent } from '../core/events.ts';
+import type { ChangeEvent, PublicSigningKey, RevokedToken, StoredEvent } from '../core/events.ts';
 import { toPublic } from '../core/key-ring.ts';
 import type { AccessTokenRecord, Api, ApiKeyRecord, Application, KeyType, PolicyLevel, Subscription, ThrottlePolicy } from '../core/model.ts';
 import type { Store } from '../store/ports.ts';
 import { RouteTable } from './route-table.ts';
+
+/** The entity an event is about, for per-entity ordering; null for events that only accumulate (revocations). */
+function entityOf(event: ChangeEvent): string | null {
+  switch (event.type) {
+    case 'api.saved':
+      return `api:${event.api.id}`;
+    case 'api.deleted':
+      return `api:${event.apiId}`;
+    case 'application.saved':
+      return `application:${event.application.id}`;
+    case 'application.deleted':
+      return `application:${event.applicationId}`;
+    case 'client.saved':
+      return `client:${event.client.consumerKey}`;
+    case 'client.deleted':
+      return `client:${event.consumerKey}`;
+    case 'subscription.saved':
+      return `subscription:${event.subscription.id}`;
+    case 'subscription.deleted':
+      return `subscription:${event.subscriptionId}`;
+    case 'policy.saved':
+      return `policy:${event.policy.id}`;
+    case 'policy.deleted':
+      return `policy:${event.policyId}`;
+    case 'signing-key.saved':
+      return `signing-key:${event.key.kid}`;
+    case 'signing-key.deleted':
+      return `signing-key:${event.kid}`;
+    default:
+      return null;
+  }
+}
 
 /** Published and deprecated APIs route; blocked ones route too, so callers learn they are blocked (900907). */
 const routable = (api: Api): boolean => ['PUBLISHED', 'DEPRECATED', 'BLOCKED'].includes(api.lifeCycleStatus);
@@ -39,6 +71,13 @@ export class GatewayState {
   /** Live API keys by hash. */
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   signingKeys: PublicSigningKey[] = [];
+  /** Events up to this id are already reflected by the loaded snapshot. */
+  private snapshotVersion = 0;
+  /**
+   * The id of the last event applied to each entity (tombstones included). Events from several
+   * control processes can arrive out of id order; an older event never overwrites a newer one.
+   */
+  private readonly entityVersions = new Map<string, number>();
   /** The id of the newest change event applied. */
   version = 0;
 
@@ -67,6 +106,7 @@ export class GatewayState {
     for (const key of apiKeys) this.apiKeys.set(key.hash, key);
     this.signingKeys = keys.map(toPublic);
     this.routes.rebuild([...this.apis.values()].filter(routable));
+    this.snapshotVersion = version;
     this.version = version;
   }
 
@@ -81,8 +121,13 @@ export class GatewayState {
   apply(events: readonly StoredEvent[]): void {
     let routesChanged = false;
     for (const { id, event } of events) {
-      if (id <= this.version) continue;
-      this.version = id;
+      if (id <= this.snapshotVersion) continue;
+      const entity = entityOf(event);
+      if (entity !== null) {
+        if (id <= (this.entityVersions.get(entity) ?? 0)) continue;
+        this.entityVersions.set(entity, id);
+      }
+      this.version = Math.max(this.version, id);
       switch (event.type) {
         case 'api.saved':
           this.apis.set(event.api.id, event.api);

@@ -1,16 +1,26 @@
 import type { Clock } from '../core/clock.ts';
-import { windowMs } from '../core/policy-service.ts';
 import type { ThrottlePolicy } from '../core/model.ts';
+import { windowMs } from '../core/policy-service.ts';
 import type { Denial } from './outcomes.ts';
 
-export interface ThrottleResult {
-  allowed: boolean;
+export interface ThrottleHit {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** The first exhausted counter, by its index in the hits, and when its window ends. */
+export interface ThrottleDenied {
+  index: number;
   retryAfterSeconds: number;
 }
 
-/** Counts hits per key in fixed windows. In memory here; shared through Redis in cluster mode. */
+/**
+ * Counts hits per key in fixed windows, in order: each hit counts until the first one over its limit,
+ * which is refused (and not counted). In memory here; shared through Redis in cluster mode.
+ */
 export interface Throttler {
-  hit(key: string, limit: number, windowMs: number): ThrottleResult | Promise<ThrottleResult>;
+  hitAll(hits: readonly ThrottleHit[]): ThrottleDenied | null | Promise<ThrottleDenied | null>;
   close?(): Promise<void>;
 }
 
@@ -32,17 +42,22 @@ export class MemoryThrottler implements Throttler {
     private readonly shareOf = 1,
   ) {}
 
-  hit(key: string, limit: number, windowLengthMs: number): ThrottleResult {
+  hitAll(hits: readonly ThrottleHit[]): ThrottleDenied | null {
     const now = this.clock.now();
-    let window = this.windows.get(key);
-    if (!window || window.endsAt <= now) {
-      window = { count: 0, endsAt: now + windowLengthMs };
-      this.windows.set(key, window);
-      if (++this.sweeps % 10_000 === 0) this.sweep(now);
+    for (let index = 0; index < hits.length; index++) {
+      const hit = hits[index]!;
+      let window = this.windows.get(hit.key);
+      if (!window || window.endsAt <= now) {
+        window = { count: 0, endsAt: now + hit.windowMs };
+        this.windows.set(hit.key, window);
+        if (++this.sweeps % 10_000 === 0) this.sweep(now);
+      }
+      if (window.count >= Math.max(1, Math.floor(hit.limit / this.shareOf))) {
+        return { index, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
+      }
+      window.count += 1;
     }
-    const allowed = window.count < Math.max(1, Math.floor(limit / this.shareOf));
-    if (allowed) window.count += 1;
-    return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
+    return null;
   }
 
   private sweep(now: number): void {
@@ -61,11 +76,8 @@ export interface ThrottleCheck {
  * one answers (WSO2 900800/900802/900804/900803). Unlimited tiers are skipped.
  */
 export async function throttle(throttler: Throttler, checks: readonly ThrottleCheck[]): Promise<{ denial: Denial; retryAfterSeconds: number } | null> {
-  for (const check of checks) {
-    const policy = check.policy;
-    if (!policy || policy.requestCount === null) continue;
-    const result = await throttler.hit(check.key, policy.requestCount, windowMs(policy));
-    if (!result.allowed) return { denial: check.denial, retryAfterSeconds: result.retryAfterSeconds };
-  }
-  return null;
+  const applicable = checks.filter((c): c is ThrottleCheck & { policy: ThrottlePolicy } => c.policy !== undefined && c.policy.requestCount !== null);
+  if (applicable.length === 0) return null;
+  const denied = await throttler.hitAll(applicable.map((c) => ({ key: c.key, limit: c.policy.requestCount!, windowMs: windowMs(c.policy) })));
+  return denied ? { denial: applicable[denied.index]!.denial, retryAfterSeconds: denied.retryAfterSeconds } : null;
 }

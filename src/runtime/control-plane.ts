@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { registerHealth } from '../http/health.ts';
+import { registerHealth, type ReadinessCheck } from '../http/health.ts';
 import { registerAssets } from '../http/page.ts';
 import { createHttpServer } from '../http/server.ts';
 import { registerKeyManager } from '../oauth/routes.ts';
@@ -8,7 +8,7 @@ import { registerPortalUi } from '../portal/ui/index.ts';
 import type { Services } from './services.ts';
 
 /** The control plane: Key Manager (OAuth2), REST APIs and portal UI, health and metrics. */
-export async function buildControlPlane(services: Services): Promise<FastifyInstance> {
+export async function buildControlPlane(services: Services, readiness: readonly ReadinessCheck[] = []): Promise<FastifyInstance> {
   const { config } = services;
   const app = createHttpServer({
     logger: services.log,
@@ -16,7 +16,7 @@ export async function buildControlPlane(services: Services): Promise<FastifyInst
     plane: 'control',
     ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
   });
-  registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }], services.metrics);
+  registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], services.metrics);
   registerAssets(app);
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
   await registerRestApis(app, services);

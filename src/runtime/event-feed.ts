@@ -1,12 +1,10 @@
 import type { Logger } from 'pino';
 import type { ChangeBus, StoredEvent } from '../core/events.ts';
-import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../store/ports.ts';
 
 export interface EventFeedOptions {
   events: EventLog;
   bus: ChangeBus;
-  clock: Clock;
   log: Logger;
   pollIntervalMs: number;
   /** How long a gap in ids (a transaction that committed out of order) is waited for. */
@@ -34,7 +32,7 @@ export class EventFeed {
   /** Starts after the given id (the snapshot the caller loaded reflects everything up to it). */
   start(afterId: number): void {
     this.cursor = afterId;
-    this.lastSuccessAt = this.options.clock.now();
+    this.lastSuccessAt = performance.now();
     this.unsubscribe = this.options.bus.subscribe((events) => {
       for (const e of events) if (e.id > this.cursor) this.seen.add(e.id);
     });
@@ -47,9 +45,22 @@ export class EventFeed {
     this.unsubscribe?.();
   }
 
-  /** Milliseconds since the log was last read successfully (the staleness of this process). */
+  /**
+   * Events pushed by another process (Redis pub/sub): published here unless already seen. The log
+   * poll still runs, so anything a push missed arrives within one poll interval.
+   */
+  async deliver(events: readonly StoredEvent[]): Promise<void> {
+    const fresh = events.filter((e) => e.id > this.cursor && !this.seen.has(e.id));
+    for (const e of fresh) this.seen.add(e.id);
+    if (fresh.length > 0) await this.options.bus.publish(fresh, 'remote');
+  }
+
+  /**
+   * Milliseconds since the log was last read successfully (the staleness of this process), on the
+   * monotonic clock: an operational measure, not domain time.
+   */
   staleness(): number {
-    return this.options.clock.now() - this.lastSuccessAt;
+    return performance.now() - this.lastSuccessAt;
   }
 
   /** Reads everything new now (also called when a cross-process notification arrives). */
@@ -66,17 +77,17 @@ export class EventFeed {
     const batch = this.options.batchSize ?? 1000;
     for (let round = 0; round < 100; round++) {
       const events = await this.options.events.since(this.cursor, batch);
-      this.lastSuccessAt = this.options.clock.now();
+      this.lastSuccessAt = performance.now();
       const fresh = events.filter((e) => !this.seen.has(e.id));
       for (const e of fresh) this.seen.add(e.id);
-      if (fresh.length > 0) await this.options.bus.publish(fresh);
+      if (fresh.length > 0) await this.options.bus.publish(fresh, 'remote');
       this.advance(events);
       if (events.length < batch) return;
     }
   }
 
   private advance(events: readonly StoredEvent[]): void {
-    const now = this.options.clock.now();
+    const now = performance.now();
     const highest = events.at(-1)?.id ?? this.cursor;
     for (let id = this.cursor + 1; id <= highest; id++) {
       if (this.seen.has(id)) {

@@ -78,7 +78,11 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   cacheGauge.track(() => authenticator.cache.size, { kind: 'entries' });
   registerHealth(
     app,
-    [{ name: 'state', check: async () => options.fresh?.() ?? true }, ...(options.readiness ?? [])],
+    [
+      { name: 'store', check: async () => (await services.store.ping(), true) },
+      { name: 'state', check: async () => options.fresh?.() ?? true },
+      ...(options.readiness ?? []),
+    ],
     services.metrics,
   );
   app.get('/jwks', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(services.backendKeyRing.jwks()));

@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
-import { MemoryThrottler } from '../gateway/throttle.ts';
+import { RedisThrottler } from '../gateway/redis-throttler.ts';
+import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
+import type { ReadinessCheck } from '../http/health.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildControlPlane } from './control-plane.ts';
 import { EventFeed } from './event-feed.ts';
 import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
 import { createLogger } from './logger.ts';
+import { RedisEventLink, connectRedis } from './redis-link.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
 import { resolveSystemSecrets } from './system-secret.ts';
 import { WorkerRelay, announceReady, forkGatewayWorkers, receiveRelayedEvents } from './workers.ts';
@@ -49,6 +52,16 @@ function layout(config: Config) {
   return { control: config.role !== 'gateway', gateway: config.role !== 'control', workers: 0, worker: false };
 }
 
+/** Cluster mode: Redis carries change events between processes and the shared throttle counters. */
+function connectCluster(url: string, services: Services, feed: EventFeed) {
+  const { log, config } = services;
+  const commands = connectRedis(url, log, 'commands');
+  const subscriber = connectRedis(url, log, 'events');
+  const link = new RedisEventLink({ publisher: commands, subscriber, bus: services.bus, feed, log, stalenessBoundMs: config.stalenessBoundMs });
+  const readiness: ReadinessCheck = { name: 'redis', check: async () => link.connected() && (await commands.ping()) === 'PONG' };
+  return { commands, link, readiness, close: () => link.close() };
+}
+
 /** Starts one Gatehouse process: store, services, and the planes its role asks for. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -70,12 +83,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     if (plan.worker) receiveRelayedEvents(services.bus);
     const tls = Boolean(config.tlsCert);
+    const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000 });
+    feed.start(snapshotId);
+    closers.push(() => feed.stop());
+    const redis = config.redisUrl ? connectCluster(config.redisUrl, services, feed) : null;
+    if (redis) closers.push(() => redis.close());
+    const readiness: ReadinessCheck[] = redis ? [redis.readiness] : [];
+    // Fresh = this process has read every change within the staleness bound; otherwise fail closed (K05).
+    const fresh = () => feed.staleness() < config.stalenessBoundMs && (redis?.link.healthy() ?? true);
 
     if (plan.control) {
       await services.policies.seedDefaults();
       const bootstrap = await services.users.bootstrapAdmin(config.adminPassword);
       if (bootstrap.generatedPassword) print(`admin password (shown once, stored hashed): ${bootstrap.generatedPassword}`);
-      const control = await buildControlPlane(services);
+      const control = await buildControlPlane(services, readiness);
       closers.push(() => control.close());
       await control.listen({ host: config.host, port: config.controlPort });
       services.urls.control = urlOf(control, tls);
@@ -85,8 +106,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
 
     if (plan.gateway) {
-      const throttler = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
-      const gateway: GatewayPlane = await buildGatewayPlane(services, { throttler });
+      const local = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
+      const throttler: Throttler = redis ? new RedisThrottler({ redis: redis.commands, fallback: local, clock: services.clock, log }) : local;
+      const gateway: GatewayPlane = await buildGatewayPlane(services, { throttler, fresh, readiness });
       closers.push(() => gateway.close());
       // Ready (state loaded, applying relayed events) before the first request can arrive.
       if (plan.worker) announceReady();
@@ -105,9 +127,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       print(`gateway: ${urlFor(address, tls)}`);
     }
 
-    const feed = new EventFeed({ events: store.events, bus: services.bus, clock: services.clock, log, pollIntervalMs: 1000 });
-    feed.start(snapshotId);
-    closers.push(() => feed.stop());
     if (plan.control) {
       const housekeeping = setInterval(() => {
         void store.tokens.purgeExpired(services.clock.now()).catch((err: unknown) => log.warn({ err }, 'housekeeping failed'));

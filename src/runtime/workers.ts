@@ -86,7 +86,7 @@ export class WorkerRelay {
 export function receiveRelayedEvents(bus: ChangeBus): void {
   process.on('message', (message: Partial<EventsMessage>) => {
     if (message.type !== EVENTS || !message.events) return;
-    void bus.publish(message.events).finally(() => process.send?.({ type: ACK, seq: message.seq ?? 0 } satisfies AckMessage));
+    void bus.publish(message.events, 'remote').finally(() => process.send?.({ type: ACK, seq: message.seq ?? 0 } satisfies AckMessage));
   });
 }
 

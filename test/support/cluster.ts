@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load.ts';
+import { buildServices, type Services } from '../../src/runtime/services.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/ports.ts';
+import { freshPostgresDatabase } from './services.ts';
+
+export const CLUSTER_SECRET = 'cluster-system-secret-0123456789abcdefghijk';
+export const CLUSTER_ISSUER = 'https://gatehouse.cluster.test';
+
+/** A fresh PostgreSQL database with services over it, for preparing data before processes start. */
+export async function clusterStore(baseUrl: string): Promise<{ url: string; store: Store; services: Services; drop: () => Promise<void> }> {
+  const db = await freshPostgresDatabase(baseUrl);
+  const config = loadConfig({ env: { GATEHOUSE_STORE: db.url, GATEHOUSE_SECRETS: CLUSTER_SECRET, GATEHOUSE_ISSUER: CLUSTER_ISSUER } });
+  const store = await openStore({ url: db.url, sqliteSynchronous: 'NORMAL' });
+  await store.migrate();
+  const services = buildServices(config, pino({ level: 'silent' }), store, [CLUSTER_SECRET]);
+  await services.policies.seedDefaults();
+  await services.keyRing.ensureLoaded();
+  return { url: db.url, store, services, drop: db.drop };
+}
+
+export function clusterEnv(storeUrl: string, redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GATEHOUSE_STORE: storeUrl,
+    GATEHOUSE_REDIS_URL: redisUrl,
+    GATEHOUSE_SECRETS: CLUSTER_SECRET,
+    GATEHOUSE_ISSUER: CLUSTER_ISSUER,
+    GATEHOUSE_CONTROL_PORT: '0',
+    GATEHOUSE_GATEWAY_PORT: '0',
+    GATEHOUSE_ADMIN_PASSWORD: 'cluster-admin-password',
+    GATEHOUSE_STALENESS_BOUND_MS: '2000',
+    ...extra,
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** A private redis-server on its own port, so a test can stop and restart it without touching others. */
+export class PrivateRedis {
+  private child: ChildProcess | undefined;
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('redis-server did not start');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+}
+
+/** p-th percentile of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
