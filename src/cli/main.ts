@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, describeConfig } from '../config/load.ts';
 import { DomainError } from '../core/errors.ts';
-import { startServer } from '../runtime/start.ts';
+import { apisCommand } from './commands/apis.ts';
 import { keysCommand } from './commands/keys.ts';
 import { usersCommand } from './commands/users.ts';
 import { CliError, printTable, withServices } from './context.ts';
@@ -12,6 +12,8 @@ const program = new Command('gatehouse')
   .showHelpAfterError();
 
 withSettings(program.command('start').description('run the server (control plane, gateway, or both)')).action(async (_opts: unknown, command: Command) => {
+  // Loaded only here: the other commands start faster without the HTTP stack.
+  const { startServer } = await import('../runtime/start.ts');
   const server = await startServer(configFrom(command));
   const stop = async () => {
     await server.close();
@@ -32,6 +34,7 @@ withSettings(program.command('config').description('print the effective settings
 
 program.addCommand(usersCommand());
 program.addCommand(keysCommand());
+program.addCommand(apisCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
-import type { Api, Role, User } from './model.ts';
+import type { Api, OAuthClient, Role, User } from './model.ts';
+import type { Repositories } from '../store/ports.ts';
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -51,4 +52,22 @@ export function grantRestScopes(requested: readonly string[], user: User | null)
   const allowed = user ? restScopesFor(user.roles) : new Set<string>();
   const granted = requested.filter((s) => allowed.has(s));
   return granted.length > 0 ? granted : [DEFAULT_SCOPE];
+}
+
+/**
+ * SPEC §4 scope issuance for this client and (optional) user: REST clients get `apim:*` scopes limited
+ * by the user's roles; application keys get scopes of the APIs their application is subscribed to
+ * (blocked subscriptions excluded).
+ */
+export async function grantScopes(tx: Repositories, client: OAuthClient, requested: readonly string[], user: User | null): Promise<string[]> {
+  if (client.kind === 'rest') return grantRestScopes(requested, user);
+  if (!client.applicationId || requested.length === 0) return grantApplicationScopes([], [], user);
+  const subscriptions = await tx.subscriptions.listByApplication(client.applicationId);
+  const apis = [];
+  for (const subscription of subscriptions) {
+    if (subscription.status === 'BLOCKED') continue;
+    const api = await tx.apis.findById(subscription.apiId);
+    if (api) apis.push(api);
+  }
+  return grantApplicationScopes(requested, apis, user);
 }

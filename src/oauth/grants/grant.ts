@@ -1,7 +1,5 @@
-import type { GrantType, OAuthClient, TokenType, User } from '../../core/model.ts';
-import { grantApplicationScopes, grantRestScopes } from '../../core/scopes.ts';
+import type { GrantType, OAuthClient, TokenType } from '../../core/model.ts';
 import type { IssuedTokens } from '../../core/token-service.ts';
-import type { Repositories } from '../../store/ports.ts';
 import type { KeyManagerDeps } from '../deps.ts';
 import type { Form } from '../form.ts';
 
@@ -42,16 +40,5 @@ export function tokenResponse(issued: IssuedTokens): TokenResponse {
   };
 }
 
-/** SPEC §4 scope issuance for this client and (optional) user. */
-export async function grantScopes(tx: Repositories, client: OAuthClient, requested: readonly string[], user: User | null): Promise<string[]> {
-  if (client.kind === 'rest') return grantRestScopes(requested, user);
-  if (!client.applicationId || requested.length === 0) return grantApplicationScopes([], [], user);
-  const subscriptions = await tx.subscriptions.listByApplication(client.applicationId);
-  const apis = [];
-  for (const subscription of subscriptions) {
-    if (subscription.status === 'BLOCKED') continue;
-    const api = await tx.apis.findById(subscription.apiId);
-    if (api) apis.push(api);
-  }
-  return grantApplicationScopes(requested, apis, user);
-}
+/** Scope issuance lives in core so the REST APIs' generate-token shares it. */
+export { grantScopes } from '../../core/scopes.ts';

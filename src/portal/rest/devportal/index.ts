@@ -1,0 +1,22 @@
+import type { RestApi } from '../route-table.ts';
+import { DEVPORTAL_SCOPES } from './access.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { APPLICATION_SCHEMAS } from './application-schemas.ts';
+import { applicationRoutes } from './applications.ts';
+import { CATALOG_SCHEMAS } from './catalog-schemas.ts';
+import { catalogRoutes } from './catalog.ts';
+import { keySecretRoutes } from './key-secrets.ts';
+import { legacyKeyRoutes } from './legacy-keys.ts';
+import { oauthKeyRoutes } from './oauth-keys.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
+
+/** WSO2 Developer Portal REST API v3. */
+export const devportalApi: RestApi = {
+  title: 'Gatehouse Developer Portal API',
+  version: 'v3',
+  description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
+  basePath: '/api/am/devportal/v3',
+  routes: [...catalogRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...subscriptionRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS },
+  scopes: DEVPORTAL_SCOPES,
+};

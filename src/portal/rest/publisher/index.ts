@@ -1,0 +1,16 @@
+import type { RestApi } from '../route-table.ts';
+import { PUBLISHER_SCOPES } from './access.ts';
+import { publisherApiRoutes } from './apis.ts';
+import { importRoutes } from './import.ts';
+import { PUBLISHER_SCHEMAS } from './schemas.ts';
+
+/** WSO2 Publisher REST API v4. */
+export const publisherApi: RestApi = {
+  title: 'Gatehouse Publisher API',
+  version: 'v4',
+  description: 'WSO2 API Manager publisher v4 compatible: APIs, resources, scopes, tiers offered, lifecycle and OpenAPI import.',
+  basePath: '/api/am/publisher/v4',
+  routes: [...publisherApiRoutes, ...importRoutes],
+  schemas: PUBLISHER_SCHEMAS,
+  scopes: PUBLISHER_SCOPES,
+};
