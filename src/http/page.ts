@@ -41,7 +41,9 @@ export function sendPage(reply: FastifyReply, status: number, markup: string, fo
       'cache-control': 'no-store',
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      // Not no-referrer: under it browsers post forms with "Origin: null", which the CSRF Origin check
+      // must refuse. same-origin still sends nothing to other sites.
+      'referrer-policy': 'same-origin',
       'content-security-policy': [
         "default-src 'none'",
         "style-src 'self'",

@@ -1,5 +1,51 @@
-import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { sendPage } from '../../http/page.ts';
 import type { Services } from '../../runtime/services.ts';
+import { registerAccount } from './account.ts';
+import { registerAdmin } from './admin/index.ts';
+import { registerAuth } from './auth.ts';
+import { registerApiKeys } from './devportal/api-keys.ts';
+import { registerApplications } from './devportal/applications.ts';
+import { registerCatalogue } from './devportal/catalogue.ts';
+import { registerOAuthKeys } from './devportal/oauth-keys.ts';
+import { registerSubscriptions } from './devportal/subscriptions.ts';
+import { messagePage } from './layout.ts';
+import { registerPublisher } from './publisher/index.ts';
+import { UiRouter } from './router.ts';
 
-/** The web UI: /devportal, /publisher and /admin. */
-export async function registerPortalUi(_app: FastifyInstance, _services: Services): Promise<void> {}
+const PORTAL_JS = readFileSync(new URL('./assets/portal.js', import.meta.url), 'utf8');
+
+/**
+ * The web UI: /devportal, /publisher and /admin, server-rendered (no build step), with a small
+ * script from this origin for copy buttons and dialogs. Sessions live in an HttpOnly cookie; every
+ * form carries a CSRF token.
+ */
+export async function registerPortalUi(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(async (scope) => {
+    const router = new UiRouter(scope, services);
+    // Anything unexpected renders a plain page; 5xx pages say nothing internal (S06).
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'portal error');
+      const message = status === 413 ? 'The form is too large.' : status < 500 ? 'The request could not be read.' : 'Something went wrong on our side. Try again in a moment.';
+      return sendPage(reply, status, messagePage({ title: status < 500 ? 'Bad request' : 'Server error', message }));
+    });
+    scope.get('/assets/portal.js', async (_request, reply) =>
+      reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' }).send(PORTAL_JS),
+    );
+    scope.get('/', async (_request, reply) => reply.redirect('/devportal', 302));
+    scope.get('/devportal', async (_request, reply) => reply.redirect('/devportal/apis', 302));
+    scope.get('/publisher', async (_request, reply) => reply.redirect('/publisher/apis', 302));
+    scope.get('/admin', async (_request, reply) => reply.redirect('/admin/throttling/application', 302));
+    registerAuth(router);
+    registerAccount(router);
+    registerCatalogue(router);
+    registerApplications(router);
+    registerOAuthKeys(router);
+    registerApiKeys(router);
+    registerSubscriptions(router);
+    registerPublisher(router);
+    registerAdmin(router);
+  });
+}

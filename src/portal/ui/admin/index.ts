@@ -1,0 +1,9 @@
+import type { UiRouter } from '../router.ts';
+import { registerTiers } from './tiers.ts';
+import { registerUsers } from './users.ts';
+
+/** The Admin portal: throttling policies, users and roles. */
+export function registerAdmin(router: UiRouter): void {
+  registerTiers(router);
+  registerUsers(router);
+}

@@ -1,0 +1,147 @@
+import type { ApiKeyRecord } from '../../../core/model.ts';
+import { html, type SafeHtml } from '../../../http/html.ts';
+import { field, type FormBody } from '../../../oauth/form.ts';
+import type { Reveal } from '../flash.ts';
+import { csrfInput, errorSummary, postButton, textInput } from '../fields.ts';
+import { copyable, formatTime, formatValidity } from '../layout.ts';
+import { redirect, show, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
+import { SUBSCRIBER, appBase, applicationPage, keySubTabs, keyTypeLabel, keyTypeOf, loadApplication, segmentOf } from './app-shell.ts';
+import { curlCommands, subscribedApis } from './tokens.ts';
+
+const PATH = '/devportal/applications/:appId/keys/:keyType/api-keys';
+
+interface KeyFormValues {
+  keyName: string;
+  validityPeriod: string;
+  permittedIP: string;
+  permittedReferer: string;
+}
+
+const valuesOf = (form: FormBody): KeyFormValues => ({
+  keyName: field(form, 'keyName') ?? '',
+  validityPeriod: field(form, 'validityPeriod') ?? '',
+  permittedIP: field(form, 'permittedIP') ?? '',
+  permittedReferer: field(form, 'permittedReferer') ?? '',
+});
+
+function status(key: ApiKeyRecord, now: number): SafeHtml {
+  if (key.revokedAt !== null) return html`<span class="badge bad">revoked</span>`;
+  if (key.expiresAt !== null && key.expiresAt <= now) return html`<span class="badge bad">expired</span>`;
+  return html`<span class="badge ok">active</span>`;
+}
+
+async function revealBlock(ctx: MemberContext, reveal: Reveal | undefined, application: Awaited<ReturnType<typeof loadApplication>>): Promise<SafeHtml | string> {
+  if (reveal?.kind !== 'apiKey') return '';
+  const apis = (await subscribedApis(ctx.services, application)).filter((a) => a.securityScheme.includes('api_key'));
+  const calls = curlCommands(ctx.services, apis, { header: 'apikey', value: reveal.value });
+  return html`<section class="card" aria-labelledby="new-key-title"><h2 id="new-key-title">API key ${reveal.name}</h2>
+<div class="alert warn" role="alert"><strong>Copy the API key now.</strong> It is shown only this once: Gatehouse keeps only a hash of it.</div>
+${copyable({ id: 'api-key-value', label: 'API Key', value: reveal.value })}
+<p class="hint">Expires: ${formatTime(reveal.expiresAt)}. Send it in the <code>apikey</code> header.</p>
+${calls.map((c, i) => copyable({ id: `apikey-curl-${i}`, label: `Try it: ${c.api.name} ${c.api.version}`, value: c.command, block: true }))}
+</section>`;
+}
+
+function restrictions(k: ApiKeyRecord): SafeHtml {
+  if (k.permittedIps.length + k.permittedReferers.length === 0) return html`<span class="hint">none</span>`;
+  return html`${k.permittedIps.length > 0 ? html`IP: <code>${k.permittedIps.join(', ')}</code> ` : ''}${k.permittedReferers.length > 0 ? html`Referer: <code>${k.permittedReferers.join(', ')}</code>` : ''}`;
+}
+
+function keyRow(ctx: MemberContext, base: string, k: ApiKeyRecord, now: number): SafeHtml {
+  const hidden = { keyUUID: k.id };
+  return html`<tr>
+<td data-label="Name">${k.name}</td>
+<td data-label="Key"><code>${k.start}••••</code></td>
+<td data-label="Issued">${formatTime(k.issuedAt)}</td>
+<td data-label="Validity">${formatValidity(k.validityPeriod)}</td>
+<td data-label="Restrictions">${restrictions(k)}</td>
+<td data-label="Last used">${k.lastUsedAt === null ? html`<span class="hint">never</span>` : formatTime(k.lastUsedAt)}</td>
+<td data-label="Status">${status(k, now)}</td>
+<td>${k.revokedAt === null
+    ? html`${postButton({ viewer: ctx.viewer, action: `${base}/regenerate`, label: 'Regenerate', secondary: true, hidden })} ${postButton({ viewer: ctx.viewer, action: `${base}/revoke`, label: 'Revoke', danger: true, hidden })}`
+    : ''}</td>
+</tr>`;
+}
+
+async function page(ctx: MemberContext, values: KeyFormValues, errors: FieldErrors): Promise<string> {
+  const application = await loadApplication(ctx);
+  const keyType = keyTypeOf(ctx.params.keyType);
+  const base = `${appBase(application)}/keys/${segmentOf(keyType)}/api-keys`;
+  const keys = await ctx.services.apiKeys.list(ctx.viewer.user.id, application.id, keyType);
+  const now = ctx.services.clock.now();
+  const rows = [...keys].sort((a, b) => b.issuedAt - a.issuedAt).map((k) => keyRow(ctx, base, k, now));
+  const label = keyTypeLabel(keyType);
+  return applicationPage({
+    ctx,
+    application,
+    tab: keyType === 'PRODUCTION' ? 'production' : 'sandbox',
+    title: `${label} API Keys`,
+    crumbs: [{ label: `${label} Keys`, href: `${appBase(application)}/keys/${segmentOf(keyType)}` }, { label: 'API Key' }],
+    body: html`<h2 class="section-title">${label} Keys</h2>${keySubTabs(application, keyType, 'api-key')}
+${await revealBlock(ctx, ctx.flash?.reveal, application)}
+<section class="card" aria-labelledby="gen-key-title"><h2 id="gen-key-title">Generate API key</h2>
+${errorSummary(errors)}
+<form method="post" action="${base}/generate" novalidate>
+${csrfInput(ctx.viewer)}
+<div class="grid-2">
+${textInput({ name: 'keyName', label: 'Key name', value: values.keyName, placeholder: `${keyType.toLowerCase()}-key`, errors })}
+${textInput({ name: 'validityPeriod', label: 'Validity period', type: 'number', value: values.validityPeriod, hint: 'Seconds; empty, 0 or negative = never expires', errors })}
+${textInput({ name: 'permittedIP', label: 'Permitted IP addresses', value: values.permittedIP, hint: 'Comma-separated IPs or CIDR ranges; empty = any', placeholder: '203.0.113.7, 10.0.0.0/8', errors })}
+${textInput({ name: 'permittedReferer', label: 'Permitted HTTP referrers', value: values.permittedReferer, hint: 'Comma-separated patterns; empty = any', placeholder: 'https://www.example.com/*', errors })}
+</div>
+<button type="submit">Generate key</button>
+</form></section>
+<section class="card" aria-labelledby="keys-title"><h2 id="keys-title">API keys</h2>
+${keys.length === 0 ? html`<p class="hint">No API keys yet.</p>` : html`<table><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Issued</th><th scope="col">Validity</th><th scope="col">Restrictions</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${rows}</tbody></table>`}
+</section>`,
+  });
+}
+
+const EMPTY: KeyFormValues = { keyName: '', validityPeriod: '', permittedIP: '', permittedReferer: '' };
+
+export function registerApiKeys(router: UiRouter): void {
+  const { services } = router;
+  const where = (ctx: MemberContext) => ({ keyType: keyTypeOf(ctx.params.keyType), appId: ctx.params.appId ?? '' });
+  const back = (ctx: MemberContext) => `/devportal/applications/${encodeURIComponent(ctx.params.appId ?? '')}/keys/${segmentOf(keyTypeOf(ctx.params.keyType))}/api-keys`;
+
+  router.page(PATH, SUBSCRIBER, async (ctx) => show(await page(ctx, EMPTY, {})));
+
+  router.action(
+    `${PATH}/generate`,
+    SUBSCRIBER,
+    async (ctx) => {
+      const { keyType, appId } = where(ctx);
+      const v = valuesOf(ctx.form);
+      const { key, value } = await services.apiKeys.generate(ctx.viewer.user.id, appId, keyType, {
+        keyName: v.keyName.trim() === '' ? undefined : v.keyName,
+        validityPeriod: v.validityPeriod.trim() === '' ? undefined : v.validityPeriod,
+        permittedIP: v.permittedIP,
+        permittedReferer: v.permittedReferer,
+      });
+      return redirect(back(ctx), { reveal: { kind: 'apiKey', name: key.name, value, expiresAt: key.expiresAt } });
+    },
+    { onError: (ctx, errors) => page(ctx, valuesOf(ctx.form), errors) },
+  );
+
+  router.action(
+    `${PATH}/revoke`,
+    SUBSCRIBER,
+    async (ctx) => {
+      const { keyType, appId } = where(ctx);
+      const key = await services.apiKeys.revoke(ctx.viewer.user.id, appId, keyType, { keyUUID: field(ctx.form, 'keyUUID') });
+      return redirect(back(ctx), { notice: `API key ${key.name} revoked. It no longer works at the gateway.` });
+    },
+    { onError: (ctx, errors) => page(ctx, EMPTY, errors) },
+  );
+
+  router.action(
+    `${PATH}/regenerate`,
+    SUBSCRIBER,
+    async (ctx) => {
+      const { keyType, appId } = where(ctx);
+      const { key, value } = await services.apiKeys.regenerate(ctx.viewer.user.id, appId, keyType, field(ctx.form, 'keyUUID'));
+      return redirect(back(ctx), { notice: 'API key regenerated; the old key was revoked.', reveal: { kind: 'apiKey', name: key.name, value, expiresAt: key.expiresAt } });
+    },
+    { onError: (ctx, errors) => page(ctx, EMPTY, errors) },
+  );
+}

@@ -1,0 +1,170 @@
+import type { Application } from '../../../core/model.ts';
+import { html, type SafeHtml } from '../../../http/html.ts';
+import { field, type FormBody } from '../../../oauth/form.ts';
+import type { Services } from '../../../runtime/services.ts';
+import { csrfInput, errorSummary, radioGroup, selectInput, textArea, textInput } from '../fields.ts';
+import { dialog, dialogTrigger, formatTime, one, portalPage } from '../layout.ts';
+import { redirect, show, type FieldErrors, type MemberContext, type UiRouter, type Viewer } from '../router.ts';
+import { SUBSCRIBER, appBase, applicationPage, clientOf, loadApplication } from './app-shell.ts';
+
+interface AppFormValues {
+  name: string;
+  description: string;
+  throttlingPolicy: string;
+  tokenType: string;
+}
+
+const fromForm = (form: FormBody): AppFormValues => ({
+  name: field(form, 'name') ?? '',
+  description: field(form, 'description') ?? '',
+  throttlingPolicy: field(form, 'throttlingPolicy') ?? 'Unlimited',
+  tokenType: field(form, 'tokenType') ?? 'JWT',
+});
+
+async function applicationForm(services: Services, o: { viewer: Viewer; action: string; values: AppFormValues; errors: FieldErrors; submit: string }): Promise<SafeHtml> {
+  const policies = await services.policies.list('application');
+  return html`${errorSummary(o.errors)}
+<form method="post" action="${o.action}" class="card" novalidate>
+${csrfInput(o.viewer)}
+${textInput({ name: 'name', label: 'Application name', value: o.values.name, required: true, hint: 'Up to 100 characters, unique among your applications', errors: o.errors })}
+${selectInput({
+  name: 'throttlingPolicy',
+  label: 'Shared quota for application tokens',
+  hint: 'The application tier: one request budget shared by every token of this application',
+  value: o.values.throttlingPolicy,
+  options: policies.map((p) => ({ value: p.name, label: `${p.displayName}${p.description ? ` — ${p.description}` : ''}` })),
+  errors: o.errors,
+})}
+${textArea({ name: 'description', label: 'Description', value: o.values.description, hint: 'Optional, up to 512 characters', errors: o.errors })}
+${radioGroup({
+  name: 'tokenType',
+  label: 'Token type',
+  value: o.values.tokenType,
+  options: [
+    { value: 'JWT', label: 'JWT — self-contained, signed tokens (default)' },
+    { value: 'OAUTH', label: 'OAUTH — opaque reference tokens' },
+  ],
+  errors: o.errors,
+})}
+<button type="submit">${o.submit}</button> <a class="button secondary" href="/devportal/applications">Cancel</a>
+</form>`;
+}
+
+async function listPage(ctx: MemberContext): Promise<string> {
+  const { services, viewer } = ctx;
+  const { items, total } = await services.applications.list(viewer.user.id, { limit: 500, offset: 0 });
+  const rows = await Promise.all(items.map(async (a) => ({ application: a, subscriptions: (await services.store.subscriptions.listByApplication(a.id)).length })));
+  const table = html`<table>
+<caption class="visually-hidden">Your applications</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Policy</th><th scope="col">Token type</th><th scope="col">Subscriptions</th><th scope="col">Created</th></tr></thead>
+<tbody>${rows.map(
+    (r) => html`<tr>
+<td data-label="Name"><a href="${appBase(r.application)}">${r.application.name}</a></td>
+<td data-label="Policy">${r.application.throttlingPolicy}</td>
+<td data-label="Token type"><span class="badge">${r.application.tokenType}</span></td>
+<td data-label="Subscriptions">${r.subscriptions}</td>
+<td data-label="Created">${formatTime(r.application.createdAt)}</td>
+</tr>`,
+  )}</tbody></table>`;
+  return portalPage({
+    area: 'devportal',
+    viewer,
+    flash: ctx.flash,
+    nav: 'applications',
+    title: 'Applications',
+    body: html`<div class="heading-row"><h1>Applications</h1><a class="button" href="/devportal/applications/new">Add new application</a></div>
+<p class="hint">An application is how you consume APIs: it holds production and sandbox keys, tokens, API keys and subscriptions.</p>
+${total === 0 ? html`<div class="card empty"><p>You have no applications yet.</p><a class="button" href="/devportal/applications/new">Add new application</a></div>` : table}`,
+  });
+}
+
+async function overview(ctx: MemberContext, application: Application): Promise<string> {
+  const { services, viewer } = ctx;
+  const [production, sandbox, subscriptions] = await Promise.all([
+    clientOf(services, application, 'PRODUCTION'),
+    clientOf(services, application, 'SANDBOX'),
+    services.store.subscriptions.listByApplication(application.id),
+  ]);
+  const base = appBase(application);
+  const deleteBody = html`<p>Delete <strong>${application.name}</strong>? Its keys, access tokens and API keys stop working at once and its subscriptions are removed.</p>
+<form method="post" action="${base}/delete">${csrfInput(viewer)}<button type="submit" class="danger">Delete application</button></form>`;
+  return applicationPage({
+    ctx,
+    application,
+    tab: 'overview',
+    title: 'Overview',
+    body: html`<div class="card">
+<dl class="kv">
+<dt>Description</dt><dd>${application.description || html`<span class="hint">none</span>`}</dd>
+<dt>Throttling policy</dt><dd>${application.throttlingPolicy}</dd>
+<dt>Token type</dt><dd><span class="badge">${application.tokenType}</span></dd>
+<dt>Production keys</dt><dd>${production ? 'generated' : html`<a href="${base}/keys/production">not generated yet</a>`}</dd>
+<dt>Sandbox keys</dt><dd>${sandbox ? 'generated' : html`<a href="${base}/keys/sandbox">not generated yet</a>`}</dd>
+<dt>Subscriptions</dt><dd><a href="${base}/subscriptions">${subscriptions.length}</a></dd>
+<dt>Created</dt><dd>${formatTime(application.createdAt)}</dd>
+<dt>Updated</dt><dd>${formatTime(application.updatedAt)}</dd>
+</dl>
+<a class="button" href="${base}/edit">Edit</a> ${dialogTrigger('delete-app', 'Delete', 'button danger')}
+</div>
+${dialog({ id: 'delete-app', title: 'Delete application', body: deleteBody, open: one(ctx.query.dialog) === 'delete-app', closeHref: base })}`,
+  });
+}
+
+export function registerApplications(router: UiRouter): void {
+  const { services } = router;
+
+  router.page('/devportal/applications', SUBSCRIBER, async (ctx) => show(await listPage(ctx)));
+
+  const newPage = async (ctx: MemberContext, values: AppFormValues, errors: FieldErrors) =>
+    portalPage({
+      area: 'devportal',
+      viewer: ctx.viewer,
+      nav: 'applications',
+      title: 'Add new application',
+      crumbs: [{ label: 'Applications', href: '/devportal/applications' }, { label: 'Add new application' }],
+      body: html`<h1>Add new application</h1>${await applicationForm(services, { viewer: ctx.viewer, action: '/devportal/applications/new', values, errors, submit: 'Save' })}`,
+    });
+  router.page('/devportal/applications/new', SUBSCRIBER, async (ctx) =>
+    show(await newPage(ctx, { name: '', description: '', throttlingPolicy: 'Unlimited', tokenType: 'JWT' }, {})),
+  );
+  router.action(
+    '/devportal/applications/new',
+    SUBSCRIBER,
+    async (ctx) => {
+      const application = await services.applications.create(ctx.viewer.user.id, fromForm(ctx.form));
+      return redirect(`${appBase(application)}/keys/production`, { notice: `Application ${application.name} created. Generate keys to start calling APIs.` });
+    },
+    { getAllowed: true, onError: (ctx, errors) => newPage(ctx, fromForm(ctx.form), errors) },
+  );
+
+  router.page('/devportal/applications/:appId', SUBSCRIBER, async (ctx) => show(await overview(ctx, await loadApplication(ctx))));
+
+  const editPage = async (ctx: MemberContext, application: Application, values: AppFormValues, errors: FieldErrors) =>
+    applicationPage({
+      ctx,
+      application,
+      tab: 'overview',
+      title: 'Edit',
+      crumbs: [{ label: 'Edit' }],
+      body: await applicationForm(services, { viewer: ctx.viewer, action: `${appBase(application)}/edit`, values, errors, submit: 'Save changes' }),
+    });
+  router.page('/devportal/applications/:appId/edit', SUBSCRIBER, async (ctx) => {
+    const application = await loadApplication(ctx);
+    return show(await editPage(ctx, application, application, {}));
+  });
+  router.action(
+    '/devportal/applications/:appId/edit',
+    SUBSCRIBER,
+    async (ctx) => {
+      const application = await services.applications.update(ctx.viewer.user.id, ctx.params.appId ?? '', fromForm(ctx.form));
+      return redirect(appBase(application), { notice: 'Application updated.' });
+    },
+    { getAllowed: true, onError: async (ctx, errors) => editPage(ctx, await loadApplication(ctx), fromForm(ctx.form), errors) },
+  );
+
+  router.action('/devportal/applications/:appId/delete', SUBSCRIBER, async (ctx) => {
+    const application = await loadApplication(ctx);
+    await services.applications.delete(ctx.viewer.user.id, application.id);
+    return redirect('/devportal/applications', { notice: `Application ${application.name} deleted.` });
+  });
+}

@@ -1,0 +1,217 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../../core/credentials.ts';
+import { DomainError, type DomainErrorCode } from '../../core/errors.ts';
+import type { Role, Session, User } from '../../core/model.ts';
+import { sendPage } from '../../http/page.ts';
+import { checkPreAuthToken, isSameOrigin, readSessionToken } from '../../http/session-cookie.ts';
+import type { FormBody } from '../../oauth/form.ts';
+import type { Services } from '../../runtime/services.ts';
+import { setFlash, takeFlash, type Flash } from './flash.ts';
+import { messagePage } from './layout.ts';
+
+/** The signed-in person behind a request. */
+export interface Viewer {
+  user: User;
+  session: Session;
+  sessionToken: string;
+}
+
+/** What a handler asks the router to do: render a page, or redirect (303) with an optional flash. */
+export interface Redirect {
+  kind: 'redirect';
+  location: string;
+  flash?: Flash;
+  /** The session the flash is sealed for; the router fills it in for signed-in actions. */
+  sessionToken?: string;
+}
+export type Outcome = { kind: 'page'; status: number; markup: string } | Redirect;
+
+export const show = (markup: string, status = 200): Outcome => ({ kind: 'page', status, markup });
+export const redirect = (location: string, flash?: Flash): Redirect => ({ kind: 'redirect', location, ...(flash && { flash }) });
+
+/** Errors by input name; `_form` holds those that concern no one input. */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(error: DomainError): FieldErrors {
+  return { [error.field ?? '_form']: error.publicMessage };
+}
+
+export interface PublicContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  services: Services;
+  viewer: Viewer | null;
+  flash: Flash | null;
+  params: Record<string, string>;
+  query: Record<string, string | string[] | undefined>;
+}
+
+export interface MemberContext extends PublicContext {
+  viewer: Viewer;
+}
+
+export interface ActionContext extends MemberContext {
+  form: FormBody;
+}
+
+export interface ActionOptions {
+  /** Renders the form again with the errors beside their fields (status from the error code). */
+  onError?: (ctx: ActionContext, errors: FieldErrors) => Promise<string>;
+  /** The path is also a page (its GET shows the form); otherwise GET and HEAD on it answer 405. */
+  getAllowed?: boolean;
+}
+
+const STATUS: Record<DomainErrorCode, number> = {
+  VALIDATION: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION: 409,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  UNAVAILABLE: 503,
+};
+
+export const statusFor = (error: DomainError): number => STATUS[error.code];
+
+/**
+ * Registers the web UI's routes with the rules every page shares: session resolution, role checks,
+ * CSRF token plus Origin check on every POST (P01), 303 after a successful POST (PRG), domain errors
+ * rendered as pages, and the no-store, no-framing headers of `sendPage`.
+ */
+export class UiRouter {
+  constructor(
+    readonly app: FastifyInstance,
+    readonly services: Services,
+  ) {}
+
+  get secure(): boolean {
+    return this.services.secureCookies;
+  }
+
+  async viewer(request: FastifyRequest): Promise<Viewer | null> {
+    const token = readSessionToken(request, this.secure);
+    const resolved = await this.services.sessions.resolve(token);
+    return resolved && token ? { ...resolved, sessionToken: token } : null;
+  }
+
+  publicPage(path: string, handler: (ctx: PublicContext) => Promise<Outcome>): void {
+    this.app.get(path, async (request, reply) => this.run(reply, async () => handler(await this.context(request, reply))));
+  }
+
+  page(path: string, roles: readonly Role[], handler: (ctx: MemberContext) => Promise<Outcome>): void {
+    this.app.get(path, async (request, reply) =>
+      this.run(reply, async () => {
+        const ctx = await this.context(request, reply);
+        if (!ctx.viewer) return redirect(`/devportal/login?next=${encodeURIComponent(request.url)}`);
+        if (!allowed(ctx.viewer.user, roles)) return show(forbiddenPage(ctx.viewer), 403);
+        return handler({ ...ctx, viewer: ctx.viewer });
+      }),
+    );
+  }
+
+  action(path: string, roles: readonly Role[], handler: (ctx: ActionContext) => Promise<Outcome>, options: ActionOptions = {}): void {
+    this.app.post<{ Body: FormBody }>(path, async (request, reply) =>
+      this.run(reply, async () => {
+        const viewer = await this.viewer(request);
+        if (!viewer || !this.trusted(request, viewer)) return show(expiredFormPage(viewer), 403);
+        if (!allowed(viewer.user, roles)) return show(forbiddenPage(viewer), 403);
+        const ctx: ActionContext = { ...this.base(request, reply), viewer, flash: null, form: (request.body ?? {}) as FormBody };
+        try {
+          const outcome = await handler(ctx);
+          return outcome.kind === 'redirect' ? { sessionToken: viewer.sessionToken, ...outcome } : outcome;
+        } catch (error) {
+          if (!(error instanceof DomainError) || !options.onError || error.code === 'NOT_FOUND') throw error;
+          return show(await options.onError(ctx, fieldErrors(error)), statusFor(error));
+        }
+      }),
+    );
+    // P01: a state-changing URL answers GET (and HEAD) with 405, never with the action.
+    if (!options.getAllowed) {
+      this.app.get(path, async (_request, reply) => {
+        reply.header('allow', 'POST');
+        return sendPage(reply, 405, messagePage({ title: 'Method not allowed', message: 'This address only accepts form submissions.' }));
+      });
+    }
+  }
+
+  /** Sign-in and sign-up forms: a double-submit token instead of a session token, plus the Origin check. */
+  publicAction(path: string, handler: (ctx: PublicContext & { form: FormBody }) => Promise<Outcome>): void {
+    this.app.post<{ Body: FormBody }>(path, async (request, reply) =>
+      this.run(reply, async () => {
+        const form = (request.body ?? {}) as FormBody;
+        const csrf = typeof form.csrf === 'string' ? form.csrf : undefined;
+        if (!isSameOrigin(request, [this.origin()]) || !checkPreAuthToken(request, this.secure, csrf)) return show(expiredFormPage(null, true), 403);
+        return handler({ ...this.base(request, reply), viewer: await this.viewer(request), flash: null, form });
+      }),
+    );
+  }
+
+  /** P01: the session's CSRF token (constant-time) and, when the browser names one, our own origin. */
+  trusted(request: FastifyRequest, viewer: Viewer): boolean {
+    const submitted = (request.body as FormBody | undefined)?.csrf;
+    if (typeof submitted !== 'string' || !constantTimeEqual(submitted, viewer.session.csrfToken)) return false;
+    return isSameOrigin(request, [this.origin()]);
+  }
+
+  private origin(): string {
+    return new URL(this.services.issuer()).origin;
+  }
+
+  private base(request: FastifyRequest, reply: FastifyReply) {
+    return {
+      request,
+      reply,
+      services: this.services,
+      params: (request.params ?? {}) as Record<string, string>,
+      query: (request.query ?? {}) as Record<string, string | string[] | undefined>,
+    };
+  }
+
+  private async context(request: FastifyRequest, reply: FastifyReply): Promise<PublicContext> {
+    const viewer = await this.viewer(request);
+    const flash = takeFlash(request, reply, { sessionToken: viewer?.sessionToken, secure: this.secure, now: this.services.clock.now() });
+    return { ...this.base(request, reply), viewer, flash };
+  }
+
+  async run(reply: FastifyReply, work: () => Promise<Outcome>): Promise<FastifyReply> {
+    // P02: behind TLS, browsers must keep using TLS for the portal.
+    if (this.secure) reply.header('strict-transport-security', 'max-age=31536000');
+    let outcome: Outcome;
+    try {
+      outcome = await work();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      outcome = show(messagePage({ title: error.code === 'NOT_FOUND' ? 'Not found' : 'That did not work', message: error.publicMessage }), statusFor(error));
+    }
+    if (outcome.kind === 'page') return sendPage(reply, outcome.status, outcome.markup);
+    if (outcome.flash && outcome.sessionToken) {
+      setFlash(reply, outcome.flash, { sessionToken: outcome.sessionToken, secure: this.secure, now: this.services.clock.now() });
+    }
+    return reply.header('cache-control', 'no-store').redirect(outcome.location, 303);
+  }
+}
+
+export const allowed = (user: User, roles: readonly Role[]): boolean =>
+  roles.length === 0 || user.roles.includes('admin') || roles.some((r) => user.roles.includes(r));
+
+function forbiddenPage(viewer: Viewer): string {
+  return messagePage({
+    title: 'Not allowed',
+    message: `The account ${viewer.user.username} does not have the role this page needs.`,
+  });
+}
+
+function expiredFormPage(viewer: Viewer | null, preAuth = false): string {
+  if (viewer || preAuth) {
+    return messagePage({
+      title: 'Form expired',
+      message: 'The form expired or came from another site. Go back, reload the page and try again.',
+      link: preAuth ? { href: '/devportal/login', label: 'Sign in' } : undefined,
+    });
+  }
+  return messagePage({
+    title: 'Form expired',
+    message: 'Your session has ended. Sign in again and repeat the action.',
+    link: { href: '/devportal/login', label: 'Sign in' },
+  });
+}
