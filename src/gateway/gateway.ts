@@ -43,7 +43,9 @@ function deny(reply: FastifyReply, deps: GatewayDeps, denial: Denial, details?: 
  */
 export function gatewayHandler(deps: GatewayDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const [rawPath = '/', query = ''] = request.url.split('?', 2) as [string, string?];
+    const queryAt = request.url.indexOf('?');
+    const rawPath = queryAt < 0 ? request.url : request.url.slice(0, queryAt);
+    const query = queryAt < 0 ? '' : request.url.slice(queryAt + 1);
     const route = deps.state.routes.match(request.method, rawPath);
     if (!route.found) return deny(reply, deps, route.reason);
     if (route.api.lifeCycleStatus === 'BLOCKED') return deny(reply, deps, 'API_BLOCKED');

@@ -15,6 +15,7 @@ export interface CompiledApi {
 }
 
 export type RouteMatch =
+  /** `resourcePath` is normalised: forward exactly it. */
   | { found: true; api: Api; operation: Operation; operationIndex: number; resourcePath: string }
   | { found: false; reason: 'NO_API' | 'NO_RESOURCE'; api?: Api };
 
@@ -47,29 +48,38 @@ export function compileApi(api: Api): CompiledApi {
   return { api, operations };
 }
 
-const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
+const UNRESERVED = /%(2[DdEe]|3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]|5[Ff]|6[1-9A-Fa-f]|7[0-9Aa]|7[Ee])/g;
 
 /**
- * Request paths are matched segment-wise. A path whose decoded segments contain `.`/`..` or an
- * encoded slash, or that is not valid percent-encoding, matches nothing: it could reach a different
- * resource on the backend than the one authorised here.
+ * Normalises a request path once, so that the path matched against the URL templates is exactly the
+ * path the backend will see (RFC 3986 §6.2.2): percent-encoded unreserved characters are decoded
+ * (`%61dmin` is `admin`). Paths a backend could read differently from us match nothing: dot segments,
+ * empty segments (`//`), `;` parameters, encoded slashes, backslashes, NUL, bad percent-encoding.
  */
-export function safePath(rawPath: string): string | null {
-  if (/%2f|%5c/i.test(rawPath) || rawPath.includes('\\')) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return null;
+export function normalizePath(rawPath: string): string | null {
+  if (!rawPath.startsWith('/') || /[\\;\0]|%(2f|5c|00|3b)/i.test(rawPath)) return null;
+  const path = rawPath.replace(UNRESERVED, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
+  const segments = path.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment === '' && i < segments.length - 1) return null;
+    if (segment === '.' || segment === '..') return null;
+    try {
+      const decoded = decodeURIComponent(segment);
+      if (decoded === '.' || decoded === '..') return null;
+    } catch {
+      return null;
+    }
   }
-  if (DOT_SEGMENT.test(decoded) || decoded.includes('\0')) return null;
-  return rawPath;
+  return path;
 }
 
 /** The published APIs by `/{context}/{version}`, rebuilt whenever an API changes. */
 export class RouteTable {
   private byPrefix = new Map<string, CompiledApi>();
   private maxSegments = 0;
+  /** Recent answers by method and raw path (clients call the same paths over and over); reset on rebuild. */
+  private readonly recent = new Map<string, RouteMatch>();
 
   rebuild(apis: Iterable<Api>): void {
     const next = new Map<string, CompiledApi>();
@@ -81,10 +91,22 @@ export class RouteTable {
     }
     this.byPrefix = next;
     this.maxSegments = max;
+    this.recent.clear();
   }
 
   match(method: string, rawPath: string): RouteMatch {
-    const path = safePath(rawPath);
+    const key = `${method} ${rawPath}`;
+    let found = this.recent.get(key);
+    if (!found) {
+      found = this.lookup(method, rawPath);
+      if (this.recent.size >= 10_000) this.recent.clear();
+      this.recent.set(key, found);
+    }
+    return found;
+  }
+
+  private lookup(method: string, rawPath: string): RouteMatch {
+    const path = normalizePath(rawPath);
     if (path === null) return { found: false, reason: 'NO_API' };
     const segments = path.split('/');
     // Longest context first: `/a/b/1.0` wins over `/a` + version `b`.

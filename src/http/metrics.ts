@@ -4,11 +4,26 @@
  */
 type Labels = Record<string, string>;
 
-const key = (labels: Labels): string =>
-  Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-    .join(',');
+const escapeValue = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/**
+ * The series key, in the order the caller gives labels (each metric's call sites use one order). On the
+ * gateway's request path this runs for every request, so it avoids sorting and allocating arrays.
+ */
+const keys = new Map<string, string>();
+
+function key(labels: Labels): string {
+  let raw = '';
+  for (const name in labels) raw += `${name}\u0000${labels[name]}\u0001`;
+  let out = keys.get(raw);
+  if (out === undefined) {
+    out = '';
+    for (const name in labels) out += `${out ? ',' : ''}${name}="${escapeValue(labels[name]!)}"`;
+    // Label values come from a bounded set (routes, methods, statuses, reasons); the cap is a safety net.
+    if (keys.size < 10_000) keys.set(raw, out);
+  }
+  return out;
+}
 
 export class Counter {
   private readonly values = new Map<string, number>();

@@ -47,19 +47,24 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     done(null, parseQuery(body as string));
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: these run on every gateway request, and async hooks cost a promise each.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  const accessLog = options.logger.isLevelEnabled('info');
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
     requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-    latency.observe(seconds, { method: request.method });
-    request.log.info(
-      { reqId: request.id, method: request.method, path: loggablePath(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    latency.observe(reply.elapsedTime / 1000, { method: request.method });
+    done();
+    if (accessLog) {
+      request.log.info(
+        { reqId: request.id, method: request.method, path: loggablePath(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
   });
 
   return app;

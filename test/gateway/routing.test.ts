@@ -31,6 +31,8 @@ describe('end to end through the gateway', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-backend')).toBe('production');
     expect(await res.json()).toMatchObject({ backend: 'production', method: 'GET', url: '/v1/items/42?color=red&n=1' });
+    const odd = await jwt.call('/items/42?a=1?b=2', { headers: bearer(await jwt.token()) });
+    expect(((await odd.json()) as { url: string }).url).toBe('/v1/items/42?a=1?b=2');
   });
 
   it('an OAUTH (opaque token) application gets a 200', async () => {
@@ -121,6 +123,22 @@ describe('requests that match nothing', () => {
       expect([400, 403, 404]).toContain(status);
     }
     expect(prod.seen).toHaveLength(0);
+  });
+
+  it('encoded, empty-segment and ;-parameter paths cannot reach a scoped resource through a looser one', async () => {
+    const token = await jwt.token();
+    const base = `${jwt.api.context}/${jwt.api.version}`;
+    prod.seen.length = 0;
+    // `/%69tems` is `/items`, which needs a scope this token lacks: matched as /items, refused.
+    expect(await rawStatus(`${base}/%69tems`, token)).toBe(403);
+    // A backend would read these as /items too; the gateway matches nothing.
+    for (const path of ['/items;x=1', '//items', '/files/../items', '/files/x/..;/items']) {
+      expect([400, 403, 404]).toContain(await rawStatus(`${base}${path}`, token));
+    }
+    expect(prod.seen).toHaveLength(0);
+    // Encoded unreserved characters are forwarded decoded: what was authorised is what is called.
+    expect(await rawStatus(`${base}/items/%34%32`, token)).toBe(200);
+    expect(prod.seen.at(-1)!.url).toBe('/v1/items/42');
   });
 
   it('huge headers → 431 without reaching the backend', async () => {
