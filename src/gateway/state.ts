@@ -71,8 +71,8 @@ export class GatewayState {
   /** Live API keys by hash. */
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   signingKeys: PublicSigningKey[] = [];
-  /** Events up to this id are already reflected by the loaded snapshot. */
-  private snapshotVersion = 0;
+  /** Events the loaded snapshot already reflects (everything ≤ lowWater, plus `visible`). */
+  private snapshot: { lowWater: number; visible: Set<number> } = { lowWater: 0, visible: new Set() };
   /**
    * The id of the last event applied to each entity (tombstones included). Events from several
    * control processes can arrive out of id order; an older event never overwrites a newer one.
@@ -81,19 +81,22 @@ export class GatewayState {
   /** The id of the newest change event applied. */
   version = 0;
 
+  /** Loads everything in one consistent snapshot, with the mark of the events that snapshot reflects. */
   async load(store: Store, now: number): Promise<void> {
-    const version = await store.events.latestId();
-    const [apis, applications, clients, subscriptions, policies, opaque, revoked, apiKeys, keys] = await Promise.all([
-      store.apis.listAll(),
-      store.applications.listAll(),
-      store.clients.listApplicationClients(),
-      store.subscriptions.listAll(),
-      store.policies.listAll(),
-      store.tokens.listLiveOpaqueTokens(now),
-      store.tokens.listRevokedJwts(now),
-      store.apiKeys.listLive(now),
-      store.signingKeys.list('access-token'),
-    ]);
+    const [mark, apis, applications, clients, subscriptions, policies, opaque, revoked, apiKeys, keys] = await store.readSnapshot((tx) =>
+      Promise.all([
+        tx.events.mark(),
+        tx.apis.listAll(),
+        tx.applications.listAll(),
+        tx.clients.listApplicationClients(),
+        tx.subscriptions.listAll(),
+        tx.policies.listAll(),
+        tx.tokens.listLiveOpaqueTokens(now),
+        tx.tokens.listRevokedJwts(now),
+        tx.apiKeys.listLive(now),
+        tx.signingKeys.list('access-token'),
+      ]),
+    );
     for (const api of apis) this.apis.set(api.id, api);
     for (const application of applications) this.applications.set(application.id, application);
     for (const client of clients) {
@@ -106,8 +109,8 @@ export class GatewayState {
     for (const key of apiKeys) this.apiKeys.set(key.hash, key);
     this.signingKeys = keys.map(toPublic);
     this.routes.rebuild([...this.apis.values()].filter(routable));
-    this.snapshotVersion = version;
-    this.version = version;
+    this.snapshot = { lowWater: mark.lowWater, visible: new Set(mark.visible) };
+    this.version = Math.max(mark.lowWater, ...mark.visible);
   }
 
   subscription(applicationId: string, apiId: string): Subscription | undefined {
@@ -121,7 +124,7 @@ export class GatewayState {
   apply(events: readonly StoredEvent[]): void {
     let routesChanged = false;
     for (const { id, event } of events) {
-      if (id <= this.snapshotVersion) continue;
+      if (id <= this.snapshot.lowWater || this.snapshot.visible.has(id)) continue;
       const entity = entityOf(event);
       if (entity !== null) {
         if (id <= (this.entityVersions.get(entity) ?? 0)) continue;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChangeBus, StoredEvent } from '../core/events.ts';
-import type { EventLog } from '../store/ports.ts';
+import type { EventLog, EventMark } from '../store/ports.ts';
 
 export interface EventFeedOptions {
   events: EventLog;
@@ -24,14 +24,16 @@ export class EventFeed {
   private readonly gapsSince = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
+  private again = false;
   private unsubscribe: (() => void) | undefined;
   private lastSuccessAt = 0;
 
   constructor(private readonly options: EventFeedOptions) {}
 
-  /** Starts after the given id (the snapshot the caller loaded reflects everything up to it). */
-  start(afterId: number): void {
-    this.cursor = afterId;
+  /** Starts from a mark of the log: everything it shows as visible is already reflected by the caller. */
+  start(mark: EventMark): void {
+    this.cursor = mark.lowWater;
+    for (const id of mark.visible) this.seen.add(id);
     this.lastSuccessAt = performance.now();
     this.unsubscribe = this.options.bus.subscribe((events) => {
       for (const e of events) if (e.id > this.cursor) this.seen.add(e.id);
@@ -46,16 +48,6 @@ export class EventFeed {
   }
 
   /**
-   * Events pushed by another process (Redis pub/sub): published here unless already seen. The log
-   * poll still runs, so anything a push missed arrives within one poll interval.
-   */
-  async deliver(events: readonly StoredEvent[]): Promise<void> {
-    const fresh = events.filter((e) => e.id > this.cursor && !this.seen.has(e.id));
-    for (const e of fresh) this.seen.add(e.id);
-    if (fresh.length > 0) await this.options.bus.publish(fresh, 'remote');
-  }
-
-  /**
    * Milliseconds since the log was last read successfully (the staleness of this process), on the
    * monotonic clock: an operational measure, not domain time.
    */
@@ -63,12 +55,23 @@ export class EventFeed {
     return performance.now() - this.lastSuccessAt;
   }
 
-  /** Reads everything new now (also called when a cross-process notification arrives). */
+  /**
+   * Reads everything new now (also called when another process announces a change). A call made while
+   * a read is in flight schedules one more read after it, so no announced change waits for the timer.
+   */
   poll(): Promise<void> {
-    this.polling ??= this.readNew()
+    if (this.polling) {
+      this.again = true;
+      return this.polling;
+    }
+    this.polling = this.readNew()
       .catch((error: unknown) => this.options.log.warn({ err: error }, 'event feed: cannot read the event log'))
       .finally(() => {
         this.polling = null;
+        if (this.again) {
+          this.again = false;
+          void this.poll();
+        }
       });
     return this.polling;
   }

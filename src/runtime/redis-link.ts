@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChangeBus, StoredEvent } from '../core/events.ts';
+import type { ChangeBus } from '../core/events.ts';
 import type { EventFeed } from './event-feed.ts';
 
 const CHANNEL = 'gatehouse:events';
@@ -18,14 +18,11 @@ export function connectRedis(url: string, log: Logger, name: string): Redis {
   return redis;
 }
 
-interface Envelope {
-  origin: string;
-  events: readonly StoredEvent[];
-}
-
 /**
- * Cluster mode: committed change events go to every process over Redis pub/sub as they happen, and a
- * process that was disconnected catches up from the store's event log (the feed) when it reconnects.
+ * Cluster mode: every committed change is announced to all processes over Redis pub/sub; each reads
+ * the events themselves from the store's event log (the feed). A Redis message is only a nudge: the
+ * store stays the one source of truth, so a forged or malformed message can cause a read, never a
+ * change. A process that was disconnected catches up the same way when it reconnects.
  * `healthy()` turns false once the subscription has been down longer than the staleness bound
  * (measured on the monotonic clock).
  */
@@ -37,8 +34,10 @@ export class RedisEventLink {
   constructor(
     private readonly deps: { publisher: Redis; subscriber: Redis; bus: ChangeBus; feed: EventFeed; log: Logger; stalenessBoundMs: number },
   ) {
-    this.unsubscribe = deps.bus.subscribe((events, origin) => (origin === 'local' ? this.forward(events) : undefined));
-    deps.subscriber.on('message', (_channel: string, message: string) => void this.receive(message));
+    this.unsubscribe = deps.bus.subscribe((_events, origin) => (origin === 'local' ? this.forward() : undefined));
+    deps.subscriber.on('message', (_channel: string, origin: string) => {
+      if (origin !== this.origin) void deps.feed.poll();
+    });
     deps.subscriber.on('ready', () => {
       void deps.subscriber.subscribe(CHANNEL).then(() => {
         this.downSince = null;
@@ -68,24 +67,13 @@ export class RedisEventLink {
     this.deps.publisher.disconnect();
   }
 
-  /** Events committed here are published; the change's call returns once Redis has taken them. */
-  private async forward(events: readonly StoredEvent[]): Promise<void> {
+  /** Changes committed here are announced; the change's call returns once Redis has taken the message. */
+  private async forward(): Promise<void> {
     try {
-      await this.deps.publisher.publish(CHANNEL, JSON.stringify({ origin: this.origin, events } satisfies Envelope));
+      await this.deps.publisher.publish(CHANNEL, this.origin);
     } catch (error) {
       // Other processes will read the change from the event log on their next poll.
       this.deps.log.warn({ err: (error as Error).message }, 'could not publish change events to redis');
     }
-  }
-
-  private async receive(message: string): Promise<void> {
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(message) as Envelope;
-    } catch {
-      return;
-    }
-    if (envelope.origin === this.origin || !Array.isArray(envelope.events)) return;
-    await this.deps.feed.deliver(envelope.events);
   }
 }

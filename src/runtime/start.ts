@@ -76,7 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     if (!plan.worker) await store.migrate();
     const services = buildServices(config, log, store, resolveSystemSecrets(config, log), options.overrides);
-    const snapshotId = await store.events.latestId();
+    const mark = await store.events.mark();
     await services.keyRing.ensureLoaded();
     services.bus.subscribe((events) => {
       if (events.some((e) => e.event.type.startsWith('signing-key.'))) void services.keyRing.reload();
@@ -84,7 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (plan.worker) receiveRelayedEvents(services.bus);
     const tls = Boolean(config.tlsCert);
     const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000 });
-    feed.start(snapshotId);
+    feed.start(mark);
     closers.push(() => feed.stop());
     const redis = config.redisUrl ? connectCluster(config.redisUrl, services, feed) : null;
     if (redis) closers.push(() => redis.close());

@@ -177,8 +177,20 @@ export interface SessionRepo {
   deleteByUser(userId: string): Promise<void>;
 }
 
+/**
+ * Where a reader of the event log stands: every event with id ≤ lowWater is visible to it, and so are
+ * the `visible` ids above it. Ids above lowWater that are not listed belong to transactions still in
+ * flight (PostgreSQL allocates ids before commit) and must be read later.
+ */
+export interface EventMark {
+  lowWater: number;
+  visible: number[];
+}
+
 export interface EventLog {
   append(event: ChangeEvent, at: number): Promise<StoredEvent>;
+  /** The mark of what this reader (or transaction) sees now. */
+  mark(): Promise<EventMark>;
   /** Events with id > `afterId`, oldest first. */
   since(afterId: number, limit: number): Promise<StoredEvent[]>;
   latestId(): Promise<number>;
@@ -202,6 +214,8 @@ export interface Store extends Repositories {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs `work` in one transaction: all of its writes land, or none. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Runs reads in one consistent snapshot (REPEATABLE READ on PostgreSQL), e.g. a mark and the data it covers. */
+  readSnapshot<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Applies pending schema migrations; returns the names applied. */
   migrate(): Promise<{ applied: string[] }>;
   ping(): Promise<void>;

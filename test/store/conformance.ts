@@ -326,6 +326,33 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.events.latestId()).toBe(appended[1]!.id);
     });
 
+    it('event log mark: everything committed is visible; an id still in flight stays below the mark', async () => {
+      const appended = await store.events.append({ type: 'api.deleted', apiId: 'm1' }, T0);
+      const mark = await store.events.mark();
+      expect(mark.lowWater >= appended.id || mark.visible.includes(appended.id)).toBe(true);
+      if (store.dialect !== 'postgres') return; // SQLite has one writer: ids commit in order.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let inFlight = 0;
+      const open = store.transaction(async (tx) => {
+        inFlight = (await tx.events.append({ type: 'api.deleted', apiId: 'slow' }, T0)).id;
+        await gate;
+      });
+      try {
+        while (inFlight === 0) await new Promise((r) => setTimeout(r, 5));
+        const later = await store.events.append({ type: 'api.deleted', apiId: 'fast' }, T0);
+        const during = await store.events.mark();
+        expect(during.lowWater).toBeLessThan(inFlight);
+        expect(during.visible).toContain(later.id);
+        expect(during.visible).not.toContain(inFlight);
+      } finally {
+        release();
+        await open;
+      }
+      const after = await store.events.mark();
+      expect(after.lowWater >= inFlight || after.visible.includes(inFlight)).toBe(true);
+    });
+
     it('ping answers while the store is reachable', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -37,6 +37,8 @@ export function kyselyStore(db: Kysely<Database>, backend: KyselyBackend): Store
     ...repositories(db),
     dialect: backend.dialect,
     transaction: (work) => db.transaction().execute((trx) => work(repositories(trx))),
+    readSnapshot: (work) =>
+      (backend.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute((trx) => work(repositories(trx))),
     migrate: () => runMigrations(db as unknown as Kysely<unknown>, backend.migrations),
     ping: async () => {
       await sql`select 1`.execute(db);
