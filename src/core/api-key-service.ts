@@ -119,6 +119,9 @@ export class ApiKeyService {
     const value = mintCredential(keyType === 'PRODUCTION' ? 'apiKeyProduction' : 'apiKeySandbox', this.deps.random);
     const { maxValiditySeconds: cap } = this.deps.validity;
     const seconds = spec.validityPeriod > 0 ? (cap > 0 ? Math.min(spec.validityPeriod, cap) : spec.validityPeriod) : cap > 0 ? cap : -1;
+    if (seconds === -1 && !this.deps.validity.allowNeverExpiring) {
+      throw invalid('validityPeriod', 'never-expiring API keys are disabled on this server; give a positive validity period');
+    }
     const key: ApiKeyRecord = {
       id: this.deps.random.uuid(),
       applicationId,

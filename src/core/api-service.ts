@@ -97,9 +97,9 @@ export class ApiService {
 
   async update(id: string, input: ApiInput): Promise<Api> {
     const existing = await this.get(id);
-    const api: Api = { ...existing, ...(await this.parse(input)), updatedAt: this.deps.clock.now() };
+    const api: Api = { ...existing, ...(await this.parse(input)), updatedAt: this.nextVersion(existing) };
     if (isLive(api)) this.requireRoutable(api);
-    await this.save(api, (tx) => tx.apis.update(id, api));
+    await this.save(api, (tx) => this.writeIfUnchanged(tx, existing, api));
     return api;
   }
 
@@ -110,10 +110,23 @@ export class ApiService {
     if (!transition.from.includes(existing.lifeCycleStatus)) {
       throw new DomainError('PRECONDITION', `cannot ${action} an API in state ${existing.lifeCycleStatus}`, { field: 'action' });
     }
-    const api: Api = { ...existing, lifeCycleStatus: transition.to, updatedAt: this.deps.clock.now() };
+    const api: Api = { ...existing, lifeCycleStatus: transition.to, updatedAt: this.nextVersion(existing) };
     if (isLive(api)) this.requireRoutable(api);
-    await this.save(api, (tx) => tx.apis.update(id, api));
+    await this.save(api, (tx) => this.writeIfUnchanged(tx, existing, api));
     return api;
+  }
+
+  /**
+   * Edits and lifecycle changes are read-modify-write: the write lands only if nobody changed the API
+   * meanwhile, so an edit can never undo a concurrent Block (or the reverse).
+   */
+  private async writeIfUnchanged(tx: Repositories, existing: Api, api: Api): Promise<void> {
+    if (!(await tx.apis.update(api.id, api, existing.updatedAt))) throw conflict('the API was changed by someone else meanwhile; reload and try again');
+  }
+
+  /** `updatedAt` doubles as the version: it must move even within one millisecond. */
+  private nextVersion(existing: Api): number {
+    return Math.max(this.deps.clock.now(), existing.updatedAt + 1);
   }
 
   /** An API with subscriptions cannot be deleted (WSO2 answers 409 as well). */

@@ -155,7 +155,7 @@ export class ClientService {
   async authenticate(consumerKey: string, secret: string): Promise<AuthenticatedClient | null> {
     if (!parseCredential(secret, ['consumerSecret'])) return null;
     const found = await this.deps.store.clients.findForAuthentication(consumerKey);
-    if (!found) return null;
+    if (!found || !found.ownerActive) return null;
     const now = this.deps.clock.now();
     const presented = this.deps.hasher.hash(secret);
     let matched = false;
@@ -179,8 +179,8 @@ export class ClientService {
   async regenerateSecret(client: OAuthClient): Promise<string> {
     return this.deps.changes.run(async (tx, emit) => {
       // Touching the client row first serialises concurrent regenerations (a row lock on PostgreSQL),
-      // so exactly one secret survives (C04).
-      await tx.clients.update(client.consumerKey, { updatedAt: this.deps.clock.now() });
+      // so exactly one secret survives (C04), and makes any issuance already under way fail its guard.
+      await tx.clients.touch(client.consumerKey, this.deps.clock.now());
       await tx.clients.deleteSecrets(client.consumerKey);
       await this.deps.tokens.revoke(tx, emit, { consumerKey: client.consumerKey });
       return (await this.addSecret(tx, client, { description: 'regenerated secret', expiresInSeconds: null })).value;

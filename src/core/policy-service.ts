@@ -4,7 +4,7 @@ import { UniqueViolation, conflict, invalid, notFound } from './errors.ts';
 import { TIME_UNITS, type PolicyLevel, type ThrottlePolicy } from './model.ts';
 import type { Random } from './random.ts';
 import { integer, oneOf, text } from './validate.ts';
-import type { Store } from '../store/ports.ts';
+import type { Repositories, Store } from '../store/ports.ts';
 
 type Seed = Pick<ThrottlePolicy, 'level' | 'name' | 'displayName' | 'description' | 'requestCount' | 'stopOnQuotaReach'>;
 
@@ -110,12 +110,29 @@ export class PolicyService {
     return policy;
   }
 
+  /**
+   * A tier still in use cannot be deleted (WSO2 refuses too): the gateway would otherwise find no limit
+   * for it, and throttling would silently stop.
+   */
   async delete(level: PolicyLevel, id: string): Promise<void> {
-    await this.get(level, id);
+    const policy = await this.get(level, id);
     await this.deps.changes.run(async (tx, emit) => {
+      const users = await this.usersOf(tx, policy);
+      if (users > 0) throw conflict(`the ${level} policy ${policy.name} is still used in ${users} place(s); move them to another tier first`);
       await tx.policies.delete(id);
       emit({ type: 'policy.deleted', policyId: id });
     });
+  }
+
+  private async usersOf(tx: Repositories, policy: ThrottlePolicy): Promise<number> {
+    const name = policy.name;
+    if (policy.level === 'application') return (await tx.applications.listAll()).filter((a) => a.throttlingPolicy === name).length;
+    const apis = await tx.apis.listAll();
+    if (policy.level === 'subscription') {
+      const subscriptions = (await tx.subscriptions.listAll()).filter((s) => s.throttlingPolicy === name).length;
+      return subscriptions + apis.filter((a) => a.policies.includes(name)).length;
+    }
+    return apis.filter((a) => a.apiThrottlingPolicy === name || a.operations.some((o) => o.throttlingPolicy === name)).length;
   }
 
   private parse(level: PolicyLevel, input: PolicyInput, existing: ThrottlePolicy | null): ThrottlePolicy {

@@ -26,6 +26,8 @@ export interface IssueRequest {
   /** Negative = never expires (subject to the validity policy). */
   ttlSeconds: number;
   withRefreshToken: boolean;
+  /** The refresh token's scopes when they differ from the access token's (a narrowed refresh keeps the grant's). */
+  refreshScopes?: string[];
 }
 
 export interface IssuedTokens {
@@ -39,6 +41,8 @@ export interface IssuedTokens {
 
 export interface PreparedTokens extends IssuedTokens {
   refreshRecord: RefreshTokenRecord | null;
+  /** The client as authenticated; persisting checks it has not changed since. */
+  client: OAuthClient;
 }
 
 export interface TokenServiceDeps {
@@ -108,14 +112,27 @@ export class TokenService {
       record.hash = this.deps.hasher.hash(accessToken);
     }
     const refresh = request.withRefreshToken ? this.prepareRefreshToken(request, now) : null;
-    return { accessToken, expiresIn: validity, scopes: record.scopes, refreshToken: refresh?.value ?? null, record, refreshRecord: refresh?.record ?? null };
+    return {
+      accessToken,
+      expiresIn: validity,
+      scopes: record.scopes,
+      refreshToken: refresh?.value ?? null,
+      record,
+      refreshRecord: refresh?.record ?? null,
+      client: request.client,
+    };
   }
 
   async persist(tx: Repositories, emit: Emit, prepared: PreparedTokens): Promise<IssuedTokens> {
+    const { record, client } = prepared;
+    const clientUnchanged = await tx.clients.guardUnchanged(record.consumerKey, client.updatedAt);
+    if (!clientUnchanged || (record.userId !== null && !(await tx.users.guardEnabled(record.userId)))) {
+      throw new DomainError('UNAUTHENTICATED', 'the client or user changed while the token was being issued; authenticate again');
+    }
     await tx.tokens.insertAccessToken(prepared.record);
     if (prepared.record.format === 'OPAQUE') emit({ type: 'token.issued', token: prepared.record });
     if (prepared.refreshRecord) await tx.tokens.insertRefreshToken(prepared.refreshRecord);
-    const { refreshRecord: _stored, ...issued } = prepared;
+    const { refreshRecord: _stored, client: _client, ...issued } = prepared;
     return issued;
   }
 
@@ -135,7 +152,7 @@ export class TokenService {
         consumerKey: request.client.consumerKey,
         grantId: request.grantId,
         userId: request.user?.id ?? null,
-        scopes: request.scopes,
+        scopes: request.refreshScopes ?? request.scopes,
         issuedAt: now,
         expiresAt: now + request.client.refreshTokenTtlSeconds * 1000,
         consumedAt: null,

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Changes } from './changes.ts';
+import type { Changes, Emit } from './changes.ts';
 import type { Clock } from './clock.ts';
 import { DomainError, UniqueViolation, conflict, invalid, notFound } from './errors.ts';
 import { ROLES, type Role, type User } from './model.ts';
 import { hashPassword, verifyNothing, verifyPassword } from './passwords.ts';
 import type { Random } from './random.ts';
 import type { TokenService } from './token-service.ts';
-import type { Page, Paged, Store } from '../store/ports.ts';
+import type { Page, Paged, Repositories, Store } from '../store/ports.ts';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$/;
 const MAX_PASSWORD_LENGTH = 1024;
@@ -94,18 +94,44 @@ export class UserService {
     return this.deps.changes.run(async (tx, emit) => {
       const user = await tx.users.update(userId, { disabled });
       if (!user) throw notFound('user');
-      if (disabled) {
-        await tx.sessions.deleteByUser(userId);
-        await this.deps.tokens.revoke(tx, emit, { userId });
-      }
+      if (disabled) await this.revokeEverything(tx, emit, userId);
       return user;
     });
   }
 
-  async changePassword(userId: string, password: string): Promise<void> {
+  /**
+   * A disabled user's sessions end and every credential they hold or own stops working: their user
+   * tokens, and their applications' tokens and API keys (client authentication also checks the owner).
+   */
+  private async revokeEverything(tx: Repositories, emit: Emit, userId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    await tx.sessions.deleteByUser(userId);
+    await this.deps.tokens.revoke(tx, emit, { userId });
+    const { items: applications } = await tx.applications.list({ ownerId: userId, limit: 100_000, offset: 0 });
+    for (const application of applications) {
+      for (const client of await tx.clients.listByApplication(application.id)) {
+        // Touching the client makes any issuance already under way fail its guard.
+        await tx.clients.touch(client.consumerKey, now);
+        await this.deps.tokens.revoke(tx, emit, { consumerKey: client.consumerKey });
+      }
+      for (const key of await tx.apiKeys.revokeByApplication(application.id, now)) emit({ type: 'api-key.revoked', keyId: key.id, hash: key.hash });
+    }
+  }
+
+  /**
+   * Sets a new password. `signOut` (an admin reset) also ends every session of the user and revokes
+   * their tokens, refresh tokens included, so a stolen session or grant does not outlive it (P04).
+   */
+  async changePassword(userId: string, password: string, options: { signOut?: boolean } = {}): Promise<void> {
     validatePassword(password);
-    const updated = await this.deps.store.users.update(userId, { passwordHash: await hashPassword(password) });
-    if (!updated) throw notFound('user');
+    const passwordHash = await hashPassword(password);
+    await this.deps.changes.run(async (tx, emit) => {
+      if (!(await tx.users.update(userId, { passwordHash }))) throw notFound('user');
+      if (options.signOut) {
+        await tx.sessions.deleteByUser(userId);
+        await this.deps.tokens.revoke(tx, emit, { userId });
+      }
+    });
   }
 
   /**

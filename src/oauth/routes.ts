@@ -14,6 +14,8 @@ import { tokenEndpoint } from './token-endpoint.ts';
 function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
   if (error instanceof DomainError && error.code === 'VALIDATION') return new OAuthError(400, 'invalid_request', error.publicMessage);
+  // The client (or user) changed between authentication and issuance, e.g. its secret was regenerated.
+  if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') return new OAuthError(401, 'invalid_client', error.publicMessage);
   const code = (error as FastifyError).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new OAuthError(413, 'invalid_request', 'request body too large');
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new OAuthError(400, 'invalid_request', 'unsupported content type');

@@ -40,6 +40,8 @@ function urlFor(hostPort: string, tls: boolean): string {
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+/** How long change events stay in the log for processes catching up (far beyond the staleness bound). */
+const EVENT_RETENTION_MS = 7 * 86_400_000;
 
 /**
  * Which planes this process runs. One process: what the role asks for. With `--workers N` the primary
@@ -129,7 +131,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     if (plan.control) {
       const housekeeping = setInterval(() => {
-        void store.tokens.purgeExpired(services.clock.now()).catch((err: unknown) => log.warn({ err }, 'housekeeping failed'));
+        const now = services.clock.now();
+        void Promise.all([store.tokens.purgeExpired(now), store.events.purgeBefore(now - EVENT_RETENTION_MS)]).catch((err: unknown) =>
+          log.warn({ err }, 'housekeeping failed'),
+        );
       }, HOUSEKEEPING_INTERVAL_MS);
       housekeeping.unref();
       closers.push(() => clearInterval(housekeeping));

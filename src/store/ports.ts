@@ -42,6 +42,8 @@ export interface UserRepo {
   list(page: Page): Promise<Paged<User>>;
   count(): Promise<number>;
   update(id: string, patch: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<User | null>;
+  /** Inside a transaction: true (and the row locked) only if the user exists and is enabled. */
+  guardEnabled(id: string): Promise<boolean>;
 }
 
 export interface ApplicationQuery extends Page {
@@ -64,6 +66,8 @@ export interface ClientCredentials {
   /** The application's token type (JWT for clients without an application). */
   tokenType: TokenType;
   secrets: ClientSecret[];
+  /** False when the client's owner is disabled: its clients stop authenticating. */
+  ownerActive: boolean;
 }
 
 export interface ClientRepo {
@@ -83,6 +87,14 @@ export interface ClientRepo {
     >,
   ): Promise<OAuthClient | null>;
   delete(consumerKey: string): Promise<boolean>;
+  /**
+   * Inside a transaction: true (and the row locked) only if the client still exists unchanged since
+   * `updatedAt`. Token issuance uses it so a revocation (secret regenerated, keys deleted, owner
+   * disabled) can never be overtaken by a token authenticated just before it.
+   */
+  guardUnchanged(consumerKey: string, updatedAt: number): Promise<boolean>;
+  /** Moves `updatedAt` strictly forward (to `now`, or by 1 ms if it is already there), so guards notice. */
+  touch(consumerKey: string, now: number): Promise<void>;
   addSecret(secret: ClientSecret): Promise<void>;
   listSecrets(consumerKey: string): Promise<ClientSecret[]>;
   deleteSecret(consumerKey: string, secretId: string): Promise<boolean>;
@@ -95,7 +107,8 @@ export interface ApiRepo {
   findById(id: string): Promise<Api | null>;
   list(page: Page & { publishedOnly?: boolean }): Promise<Paged<Api>>;
   listAll(): Promise<Api[]>;
-  update(id: string, api: Api): Promise<void>;
+  /** Writes the API only if it is still at `expectedUpdatedAt` (optimistic concurrency); false otherwise. */
+  update(id: string, api: Api, expectedUpdatedAt: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
 }
 
@@ -191,6 +204,8 @@ export interface EventLog {
   append(event: ChangeEvent, at: number): Promise<StoredEvent>;
   /** The mark of what this reader (or transaction) sees now. */
   mark(): Promise<EventMark>;
+  /** Deletes events older than `before` (processes further behind must restart); returns how many. */
+  purgeBefore(before: number): Promise<number>;
   /** Events with id > `afterId`, oldest first. */
   since(afterId: number, limit: number): Promise<StoredEvent[]>;
   latestId(): Promise<number>;

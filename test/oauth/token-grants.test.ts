@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIAL_PREFIXES } from '../../src/core/credentials.ts';
 import { aPublishedApi, anAppWithKeys, PASSWORD, subscribe, type AppWithKeys } from '../support/fixtures.ts';
 import { basic, decodeJwt, postForm } from '../support/http.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 
 /** Security cases 1B (T13, T20–T23, T27, T29): grants, refresh rotation, scopes and validity. */
 
@@ -107,6 +107,10 @@ describe('token endpoint: grants, scopes and validity', () => {
     const narrower = await refresh(app, String(first.body.refresh_token), { scope: 'w:a' });
     expect(narrower.status).toBe(200);
     expect(narrower.body.scope).toBe('w:a');
+    // RFC 6749 §6: the new refresh token still carries the original grant.
+    const again = await refresh(app, String(narrower.body.refresh_token), { scope: 'w:a w:b' });
+    expect(again.status).toBe(200);
+    expect(again.body.scope).toBe('w:a w:b');
   });
 
   it('T23 rotation: RT1 → RT2; replaying RT1 fails and revokes RT2 and every access token of the grant', async () => {
@@ -164,12 +168,38 @@ describe('token endpoint: grants, scopes and validity', () => {
     });
   });
 
-  it('disabling a user revokes the tokens issued to them', async () => {
+  it("disabling a user revokes their tokens and their applications' tokens; their keys stop authenticating", async () => {
     const app = await anAppWithKeys(server.services);
-    const token = String((await passwordGrant(app)).body.access_token);
+    const userToken = String((await passwordGrant(app)).body.access_token);
+    const appToken = String((await postForm(tokenUrl, { grant_type: 'client_credentials' }, auth(app))).body.access_token);
+    const other = await anAppWithKeys(server.services);
+    const otherToken = String((await postForm(tokenUrl, { grant_type: 'client_credentials' }, auth(other))).body.access_token);
     await server.services.users.setDisabled(app.user.id, true);
-    expect(await active(app, token)).toBe(false);
-    expect((await passwordGrant(app)).body.error).toBe('invalid_grant');
+    const asAdmin = async (token: string) =>
+      (await postForm(introspectUrl, { token }, { authorization: basic('admin', ADMIN_PASSWORD) })).body.active;
+    expect(await asAdmin(userToken)).toBe(false);
+    expect(await asAdmin(appToken)).toBe(false);
+    expect(await asAdmin(otherToken)).toBe(true);
+    const refused = await postForm(tokenUrl, { grant_type: 'client_credentials' }, auth(app));
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_client');
+  });
+
+  it('a token authenticated just before its secret is regenerated is refused, not issued alive', async () => {
+    const app = await anAppWithKeys(server.services);
+    // Issuance prepares outside the transaction; regeneration commits in between.
+    const prepared = await server.services.tokens.prepare({
+      client: app.client,
+      tokenType: 'OAUTH',
+      user: null,
+      scopes: ['default'],
+      grantId: 'race',
+      ttlSeconds: 3600,
+      withRefreshToken: false,
+    });
+    await server.services.clients.regenerateSecret(app.client);
+    await expect(server.services.changes.run((tx, emit) => server.services.tokens.persist(tx, emit, prepared))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await server.services.store.tokens.findAccessTokenByJti(prepared.record.jti)).toBeNull();
   });
 });
 
@@ -187,6 +217,10 @@ describe('validity policy set by the admin', () => {
     try {
       await expect(anAppWithKeys(strict.services, { settings: { appTokenTtlSeconds: -1 } })).rejects.toMatchObject({
         field: 'application_access_token_expiry_time',
+      });
+      const app = await anAppWithKeys(strict.services);
+      await expect(strict.services.apiKeys.generate(app.user.id, app.application.id, 'PRODUCTION', { validityPeriod: -1 })).rejects.toMatchObject({
+        field: 'validityPeriod',
       });
     } finally {
       await strict.close();

@@ -59,6 +59,17 @@ describe('throttling policies', () => {
     });
   }
 
+  it('a tier still in use cannot be deleted (409), so throttling never silently stops', async () => {
+    const created = await admin.post('/throttling/policies/application', policyBody('InUse'));
+    await server.services.applications.create(adminId, { name: 'uses-InUse', throttlingPolicy: 'InUse' });
+    const refused = await admin.del(`/throttling/policies/application/${created.body.policyId}`);
+    expect(refused.status).toBe(409);
+    expect((await admin.get(`/throttling/policies/application/${created.body.policyId}`)).status).toBe(200);
+    const gold = (await server.services.policies.list('subscription')).find((p) => p.name === 'Gold')!;
+    await server.services.apis.create(adminId, { name: 'offersGold', context: '/offers-gold', version: '1', policies: ['Gold'] });
+    expect((await admin.del(`/throttling/policies/subscription/${gold.id}`)).status).toBe(409);
+  });
+
   it('an application tier is not found under the subscription path; duplicate names → 409; renames → 400', async () => {
     const created = await admin.post('/throttling/policies/application', policyBody('Dup'));
     expect((await admin.get(`/throttling/policies/subscription/${created.body.policyId}`)).status).toBe(404);
@@ -105,6 +116,14 @@ describe('users and roles', () => {
     const token = await restToken(server, 'carol', 'carol-password-2', ['apim:api_create']);
     expect((await new RestClient(server, { authorization: `Bearer ${token}` }, '/api/am/publisher/v4').get('/apis')).status).toBe(200);
     await expect(restToken(server, 'carol', 'carol-password-1')).rejects.toThrow();
+  });
+
+  it('an admin password reset signs the user out everywhere: existing tokens stop working', async () => {
+    const erin: RestUser = await restUser(server);
+    expect((await erin.devportal.get('/applications')).status).toBe(200);
+    expect((await admin.put(`/users/${erin.user.id}`, { password: 'a-brand-new-password' })).status).toBe(200);
+    expect((await erin.devportal.get('/applications')).status).toBe(401);
+    await expect(restToken(server, erin.user.username, 'a-brand-new-password')).resolves.toBeTruthy();
   });
 
   it('disabling a user revokes their tokens', async () => {

@@ -44,6 +44,9 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const updated = await store.users.update(user.id, { disabled: true, roles: ['admin'] });
       expect(updated).toMatchObject({ disabled: true, roles: ['admin'] });
       expect(await store.users.update(randomUUID(), { disabled: true })).toBeNull();
+      expect(await store.users.guardEnabled(user.id)).toBe(false);
+      await store.users.update(user.id, { disabled: false });
+      expect(await store.users.guardEnabled(user.id)).toBe(true);
     });
 
     it('applications: names are unique per owner, not globally; list pages and filters', async () => {
@@ -96,8 +99,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await store.clients.listSecrets(prod.consumerKey)).map((s) => s.expiresAt)).toEqual([null, T0 + 5]);
       expect(await store.clients.deleteSecret(prod.consumerKey, secret.id)).toBe(true);
       expect(await store.clients.deleteSecret('other-client', secret.id)).toBe(false);
+      expect(await store.clients.guardUnchanged(prod.consumerKey, updated!.updatedAt)).toBe(true);
+      await store.clients.update(prod.consumerKey, { updatedAt: updated!.updatedAt + 1 });
+      expect(await store.clients.guardUnchanged(prod.consumerKey, updated!.updatedAt)).toBe(false);
+      expect((await store.clients.findForAuthentication(prod.consumerKey))?.ownerActive).toBe(true);
       expect(await store.clients.delete(prod.consumerKey)).toBe(true);
       expect(await store.clients.listSecrets(prod.consumerKey)).toEqual([]);
+      expect(await store.clients.guardUnchanged(prod.consumerKey, updated!.updatedAt + 1)).toBe(false);
     });
 
     it('apis: context+version unique, published filter, full update round-trips', async () => {
@@ -111,7 +119,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.apis.create(anApi(provider.id, { context: api.context }))).rejects.toBeInstanceOf(UniqueViolation);
       expect(await store.apis.findById(api.id)).toEqual(api);
       const published = { ...api, lifeCycleStatus: 'PUBLISHED' as const, sandboxUrl: 'http://127.0.0.1:2', updatedAt: T0 + 9 };
-      await store.apis.update(api.id, published);
+      expect(await store.apis.update(api.id, published, T0 + 1)).toBe(false);
+      expect(await store.apis.update(api.id, published, T0)).toBe(true);
       expect(await store.apis.findById(api.id)).toEqual(published);
       const list = await store.apis.list({ limit: 1000, offset: 0, publishedOnly: true });
       expect(list.items.map((a) => a.id)).toContain(api.id);
@@ -324,6 +333,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       ]);
       expect(await store.events.since(appended[0]!.id, 1)).toEqual([appended[1]]);
       expect(await store.events.latestId()).toBe(appended[1]!.id);
+      expect(await store.events.purgeBefore(T0 + 1)).toBeGreaterThanOrEqual(1);
+      expect((await store.events.since(start, 100)).map((e) => e.event)).toEqual([{ type: 'api.deleted', apiId: 'b' }]);
     });
 
     it('event log mark: everything committed is visible; an id still in flight stays below the mark', async () => {

@@ -25,6 +25,8 @@ export const refreshTokenGrant: Grant = {
       tokenType,
       user,
       scopes: requestedScopes.length > 0 ? requestedScopes : record.scopes,
+      // RFC 6749 §6: a narrower access token does not narrow the grant.
+      refreshScopes: record.scopes,
       grantId: record.grantId,
       ttlSeconds: user ? client.userTokenTtlSeconds : client.appTokenTtlSeconds,
       withRefreshToken: true,

@@ -46,6 +46,11 @@ export class KyselyUserRepo implements UserRepo {
     return Number(row.n);
   }
 
+  async guardEnabled(id: string): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ disabled: 0 }).where('id', '=', id).where('disabled', '=', 0).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async update(id: string, patch: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<User | null> {
     const row = await this.db
       .updateTable('users')

@@ -31,9 +31,10 @@ export class KyselyApiRepo implements ApiRepo {
     return (await this.db.selectFrom('apis').selectAll().execute()).map(apiFromRow);
   }
 
-  async update(id: string, api: Api): Promise<void> {
+  async update(id: string, api: Api, expectedUpdatedAt: number): Promise<boolean> {
     const { id: _id, created_at: _created, ...row } = apiToRow(api);
-    await guardUnique(this.db.updateTable('apis').set(row).where('id', '=', id).execute());
+    const result = await guardUnique(this.db.updateTable('apis').set(row).where('id', '=', id).where('updated_at', '=', expectedUpdatedAt).executeTakeFirst());
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async delete(id: string): Promise<boolean> {

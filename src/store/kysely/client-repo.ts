@@ -20,9 +20,11 @@ export class KyselyClientRepo implements ClientRepo {
       .selectFrom('clients')
       .leftJoin('applications', 'applications.id', 'clients.application_id')
       .leftJoin('client_secrets', 'client_secrets.consumer_key', 'clients.consumer_key')
+      .leftJoin('users', 'users.id', 'clients.owner_id')
       .selectAll('clients')
       .select([
         'applications.token_type',
+        'users.disabled as owner_disabled',
         'client_secrets.id as secret_id',
         'client_secrets.hash as secret_hash',
         'client_secrets.start as secret_start',
@@ -47,7 +49,25 @@ export class KyselyClientRepo implements ClientRepo {
         expiresAt: r.secret_expires_at,
       });
     }
-    return { client: clientFromRow(first), tokenType: (first.token_type ?? 'JWT') as TokenType, secrets };
+    return { client: clientFromRow(first), tokenType: (first.token_type ?? 'JWT') as TokenType, secrets, ownerActive: first.owner_disabled === 0 };
+  }
+
+  async guardUnchanged(consumerKey: string, updatedAt: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('clients')
+      .set({ updated_at: updatedAt })
+      .where('consumer_key', '=', consumerKey)
+      .where('updated_at', '=', updatedAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async touch(consumerKey: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('clients')
+      .set((eb) => ({ updated_at: eb.case().when('updated_at', '>=', now).then(eb('updated_at', '+', 1)).else(now).end() }))
+      .where('consumer_key', '=', consumerKey)
+      .execute();
   }
 
   async findByConsumerKey(consumerKey: string): Promise<OAuthClient | null> {

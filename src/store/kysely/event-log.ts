@@ -49,6 +49,11 @@ export class KyselyEventLog implements EventLog {
     return { lowWater, visible: rows.map((r) => Number(r.id)).filter((id) => id > lowWater) };
   }
 
+  async purgeBefore(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('change_events').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async latestId(): Promise<number> {
     const row = await this.db
       .selectFrom('change_events')

@@ -91,7 +91,7 @@ export const adminUserRoutes = [
       if (body.password !== undefined) validatePassword(body.password);
       if (body.roles) user = await services.users.setRoles(user.id, body.roles);
       if (body.disabled !== undefined && body.disabled !== user.disabled) user = await services.users.setDisabled(user.id, body.disabled);
-      if (body.password !== undefined) await services.users.changePassword(user.id, body.password);
+      if (body.password !== undefined) await services.users.changePassword(user.id, body.password, { signOut: true });
       return adminUser(user);
     },
   }),
