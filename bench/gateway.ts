@@ -83,16 +83,15 @@ function row(label: string, result: LoadResult, baseline: LoadResult | null): Re
   };
 }
 
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
 try {
   const backend = await spawnLine('echo-backend.ts', {}, 'backend');
   const rows: Array<Record<string, string | number>> = [];
   const results: Record<string, number> = {};
-  for (const workers of [1, 2]) {
+  for (const workers of (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number)) {
     const baselineUrl = await spawnLine('baseline-proxy.ts', { BASELINE_TARGET: backend, BASELINE_WORKERS: String(workers) }, 'baseline');
-    const baseline = await load({ url: `${baselineUrl}/bench/1.0/items`, duration, connections });
-    rows.push(row(`baseline proxy, ${workers} worker(s)`, baseline, null));
-    children.pop()!.kill('SIGTERM');
-
     const dir = tempDir('gatehouse-bench-gateway-');
     const env = {
       GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
@@ -108,17 +107,35 @@ try {
     const credentials = await prepare(env, backend);
     const gatehouse = await spawnGatehouse(env);
     children.push(gatehouse.child);
-    for (const [name, headers] of Object.entries(credentials)) {
-      const result = await load({ url: `${gatehouse.urls.gateway}/bench/1.0/items`, headers, duration, connections });
-      if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
+    // Interleaved rounds, medians: the machine's background noise hits every target alike.
+    const targets: Array<[string, string, Record<string, string>]> = [
+      ['baseline proxy', `${baselineUrl}/bench/1.0/items`, {}],
+      ...Object.entries(credentials).map(([name, headers]): [string, string, Record<string, string>] => [`Gatehouse, ${name}`, `${gatehouse.urls.gateway}/bench/1.0/items`, headers]),
+    ];
+    const samples = new Map<string, LoadResult[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, url, headers] of targets) {
+        const result = await load({ url, headers, duration, connections });
+        if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
+        samples.set(name, [...(samples.get(name) ?? []), result]);
+      }
+    }
+    const summary = (name: string): LoadResult => {
+      const runs = samples.get(name)!;
+      return { requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), non2xx: 0, errors: 0 };
+    };
+    const baseline = summary('baseline proxy');
+    rows.push(row(`baseline proxy, ${workers} worker(s)`, baseline, null));
+    for (const name of Object.keys(credentials)) {
+      const result = summary(`Gatehouse, ${name}`);
       rows.push(row(`Gatehouse, ${name}, ${workers} worker(s)`, result, baseline));
       results[`${name}-${workers}`] = result.requestsPerSecond;
     }
-    children.pop()!.kill('SIGTERM');
+    for (const child of children.splice(1)) child.kill('SIGTERM');
   }
-  printTable(`Gateway, ${duration} s per run, ${connections} connections, loopback, 2 cores shared with the load generator and backend`, rows);
+  printTable(`Gateway, medians of ${rounds} interleaved ${duration} s runs, ${connections} connections, loopback, 2 cores shared with the load generator and backend`, rows);
   for (const name of ['JWT', 'opaque token', 'API key']) {
-    console.log(`${name}: 2 workers / 1 worker = ${(results[`${name}-2`]! / results[`${name}-1`]!).toFixed(2)}x`);
+    if (results[`${name}-2`] && results[`${name}-1`]) console.log(`${name}: 2 workers / 1 worker = ${(results[`${name}-2`]! / results[`${name}-1`]!).toFixed(2)}x`);
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
