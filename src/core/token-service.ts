@@ -65,6 +65,8 @@ export interface ResolvedToken {
 
 /** Issues, resolves and revokes access and refresh tokens. */
 export class TokenService {
+  private readonly guarded = new WeakMap<Repositories, Set<string>>();
+
   constructor(private readonly deps: TokenServiceDeps) {}
 
   /** Applies the admin validity policy to a requested lifetime; null = never expires. */
@@ -125,15 +127,27 @@ export class TokenService {
 
   async persist(tx: Repositories, emit: Emit, prepared: PreparedTokens): Promise<IssuedTokens> {
     const { record, client } = prepared;
-    const clientUnchanged = await tx.clients.guardUnchanged(record.consumerKey, client.updatedAt);
-    if (!clientUnchanged || (record.userId !== null && !(await tx.users.guardEnabled(record.userId)))) {
-      throw new DomainError('UNAUTHENTICATED', 'the client or user changed while the token was being issued; authenticate again');
+    if (!(await this.guard(tx, `c|${record.consumerKey}|${client.updatedAt}`, () => tx.clients.guardUnchanged(record.consumerKey, client.updatedAt)))) {
+      throw new DomainError('UNAUTHENTICATED', 'the client changed while the token was being issued; authenticate again');
+    }
+    if (record.userId !== null && !(await this.guard(tx, `u|${record.userId}`, () => tx.users.guardEnabled(record.userId!)))) {
+      throw new DomainError('UNAUTHENTICATED', 'the user changed while the token was being issued; authenticate again');
     }
     await tx.tokens.insertAccessToken(prepared.record);
     if (prepared.record.format === 'OPAQUE') emit({ type: 'token.issued', token: prepared.record });
     if (prepared.refreshRecord) await tx.tokens.insertRefreshToken(prepared.refreshRecord);
     const { refreshRecord: _stored, client: _client, ...issued } = prepared;
     return issued;
+  }
+
+  /** A guard passed once in a transaction holds for the rest of it (the row stays locked): check once per batch. */
+  private async guard(tx: Repositories, key: string, check: () => Promise<boolean>): Promise<boolean> {
+    let passed = this.guarded.get(tx);
+    if (passed?.has(key)) return true;
+    if (!(await check())) return false;
+    if (!passed) this.guarded.set(tx, (passed = new Set()));
+    passed.add(key);
+    return true;
   }
 
   /** Prepares and persists with group commit: concurrent issuances share one transaction. */
