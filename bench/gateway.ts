@@ -3,7 +3,8 @@
  * API key, against a minimal Fastify + reply-from proxy with no checks (the baseline), in one run on
  * loopback with autocannon; then the same with 2 worker processes each.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load.ts';
@@ -83,6 +84,17 @@ function row(label: string, result: LoadResult, baseline: LoadResult | null): Re
   };
 }
 
+/** CPU time of a process and its children (cluster workers), in microseconds, from /proc. */
+function processCpuMicros(pid: number, workers: number): number {
+  const read = (p: number) => {
+    const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10_000;
+  };
+  if (workers <= 1) return read(pid);
+  const kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  return [pid, ...kids].reduce((sum, p) => sum + read(p), 0);
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -108,16 +120,21 @@ try {
     const gatehouse = await spawnGatehouse(env);
     children.push(gatehouse.child);
     // Interleaved rounds, medians: the machine's background noise hits every target alike.
+    // The baseline gets the same (largest) request headers, so both proxies parse the same bytes.
     const targets: Array<[string, string, Record<string, string>]> = [
-      ['baseline proxy', `${baselineUrl}/bench/1.0/items`, {}],
+      ['baseline proxy', `${baselineUrl}/bench/1.0/items`, credentials.JWT!],
       ...Object.entries(credentials).map(([name, headers]): [string, string, Record<string, string>] => [`Gatehouse, ${name}`, `${gatehouse.urls.gateway}/bench/1.0/items`, headers]),
     ];
     const samples = new Map<string, LoadResult[]>();
+    const cpu = new Map<string, number[]>();
+    const pids = new Map(targets.map(([name]) => [name, name === 'baseline proxy' ? children.at(-2)!.pid! : gatehouse.child.pid!]));
     for (let round = 0; round < rounds; round++) {
       for (const [name, url, headers] of targets) {
+        const before = processCpuMicros(pids.get(name)!, workers);
         const result = await load({ url, headers, duration, connections });
         if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
         samples.set(name, [...(samples.get(name) ?? []), result]);
+        cpu.set(name, [...(cpu.get(name) ?? []), (processCpuMicros(pids.get(name)!, workers) - before) / (result.requestsPerSecond * duration)]);
       }
     }
     const summary = (name: string): LoadResult => {
@@ -125,10 +142,11 @@ try {
       return { requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), non2xx: 0, errors: 0 };
     };
     const baseline = summary('baseline proxy');
-    rows.push(row(`baseline proxy, ${workers} worker(s)`, baseline, null));
+    const cpuOf = (name: string) => Math.round(median(cpu.get(name)!));
+    rows.push({ ...row(`baseline proxy, ${workers} worker(s)`, baseline, null), 'proxy CPU µs/req': cpuOf('baseline proxy') });
     for (const name of Object.keys(credentials)) {
       const result = summary(`Gatehouse, ${name}`);
-      rows.push(row(`Gatehouse, ${name}, ${workers} worker(s)`, result, baseline));
+      rows.push({ ...row(`Gatehouse, ${name}, ${workers} worker(s)`, result, baseline), 'proxy CPU µs/req': cpuOf(`Gatehouse, ${name}`) });
       results[`${name}-${workers}`] = result.requestsPerSecond;
     }
     for (const child of children.splice(1)) child.kill('SIGTERM');
