@@ -2,13 +2,17 @@ import type { Kysely } from 'kysely';
 import type { Application, Session, User } from '../../core/model.ts';
 import type { ApplicationQuery, ApplicationRepo, Page, Paged, SessionRepo, UserRepo } from '../ports.ts';
 import { guardUnique } from './errors.ts';
+import type { Precompiled } from './precompiled.ts';
 import { applicationFromRow, applicationToRow, flag, userFromRow } from './rows.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 
 export class KyselyUserRepo implements UserRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly precompiled: Precompiled,
+  ) {}
 
   async create(u: User): Promise<void> {
     await guardUnique(
@@ -47,8 +51,13 @@ export class KyselyUserRepo implements UserRepo {
   }
 
   async guardEnabled(id: string): Promise<boolean> {
-    const result = await this.db.updateTable('users').set({ disabled: 0 }).where('id', '=', id).where('disabled', '=', 0).executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const result = await this.precompiled.run(
+      this.db,
+      'users.guardEnabled',
+      (slot) => this.db.updateTable('users').set({ disabled: slot(1) as never }).where('id', '=', slot(0)).where('disabled', '=', slot(1) as never),
+      [id, 0],
+    );
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   async update(id: string, patch: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<User | null> {

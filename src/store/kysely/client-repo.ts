@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ClientSecret, KeyPurpose, OAuthClient, SigningKey, TokenType } from '../../core/model.ts';
 import type { ClientCredentials, ClientRepo, SigningKeyRepo } from '../ports.ts';
 import { guardUnique } from './errors.ts';
+import type { Precompiled } from './precompiled.ts';
 import { clientFromRow, clientToRow, flag, secretFromRow, signingKeyFromRow } from './rows.ts';
 import type { Database } from './schema.ts';
 
@@ -9,57 +10,28 @@ type Db = Kysely<Database>;
 type ClientPatch = Parameters<ClientRepo['update']>[1];
 
 export class KyselyClientRepo implements ClientRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly precompiled: Precompiled,
+  ) {}
 
   async create(client: OAuthClient): Promise<void> {
     await guardUnique(this.db.insertInto('clients').values(clientToRow(client)).execute());
   }
 
   async findForAuthentication(consumerKey: string): Promise<ClientCredentials | null> {
-    const rows = await this.db
-      .selectFrom('clients')
-      .leftJoin('applications', 'applications.id', 'clients.application_id')
-      .leftJoin('client_secrets', 'client_secrets.consumer_key', 'clients.consumer_key')
-      .leftJoin('users', 'users.id', 'clients.owner_id')
-      .selectAll('clients')
-      .select([
-        'applications.token_type',
-        'users.disabled as owner_disabled',
-        'client_secrets.id as secret_id',
-        'client_secrets.hash as secret_hash',
-        'client_secrets.start as secret_start',
-        'client_secrets.description as secret_description',
-        'client_secrets.created_at as secret_created_at',
-        'client_secrets.expires_at as secret_expires_at',
-      ])
-      .where('clients.consumer_key', '=', consumerKey)
-      .execute();
-    const first = rows[0];
-    if (!first) return null;
-    const secrets: ClientSecret[] = [];
-    for (const r of rows) {
-      if (r.secret_id === null || r.secret_hash === null) continue;
-      secrets.push({
-        id: r.secret_id,
-        consumerKey,
-        hash: r.secret_hash,
-        start: r.secret_start ?? '',
-        description: r.secret_description ?? '',
-        createdAt: r.secret_created_at ?? 0,
-        expiresAt: r.secret_expires_at,
-      });
-    }
-    return { client: clientFromRow(first), tokenType: (first.token_type ?? 'JWT') as TokenType, secrets, ownerActive: first.owner_disabled === 0 };
+    const { rows } = await this.precompiled.run(this.db, 'clients.findForAuthentication', (slot) => authenticationQuery(this.db, slot(0)), [consumerKey]);
+    return credentialsFromRows(consumerKey, rows);
   }
 
   async guardUnchanged(consumerKey: string, updatedAt: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('clients')
-      .set({ updated_at: updatedAt })
-      .where('consumer_key', '=', consumerKey)
-      .where('updated_at', '=', updatedAt)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const result = await this.precompiled.run(
+      this.db,
+      'clients.guardUnchanged',
+      (slot) => this.db.updateTable('clients').set({ updated_at: slot(1) as never }).where('consumer_key', '=', slot(0)).where('updated_at', '=', slot(1) as never),
+      [consumerKey, updatedAt],
+    );
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   async touch(consumerKey: string, now: number): Promise<void> {
@@ -159,6 +131,48 @@ export class KyselyClientRepo implements ClientRepo {
     const result = await this.db.deleteFrom('client_secrets').where('consumer_key', '=', consumerKey).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** The client, its application's token type, its owner's state and its secrets: one row per secret. */
+function authenticationQuery(db: Db, consumerKey: string) {
+  return db
+    .selectFrom('clients')
+    .leftJoin('applications', 'applications.id', 'clients.application_id')
+    .leftJoin('client_secrets', 'client_secrets.consumer_key', 'clients.consumer_key')
+    .leftJoin('users', 'users.id', 'clients.owner_id')
+    .selectAll('clients')
+    .select([
+      'applications.token_type',
+      'users.disabled as owner_disabled',
+      'client_secrets.id as secret_id',
+      'client_secrets.hash as secret_hash',
+      'client_secrets.start as secret_start',
+      'client_secrets.description as secret_description',
+      'client_secrets.created_at as secret_created_at',
+      'client_secrets.expires_at as secret_expires_at',
+    ])
+    .where('clients.consumer_key', '=', consumerKey);
+}
+
+type AuthenticationRow = Awaited<ReturnType<ReturnType<typeof authenticationQuery>['execute']>>[number];
+
+function credentialsFromRows(consumerKey: string, rows: readonly AuthenticationRow[]): ClientCredentials | null {
+  const first = rows[0];
+  if (!first) return null;
+  const secrets: ClientSecret[] = [];
+  for (const r of rows) {
+    if (r.secret_id === null || r.secret_hash === null) continue;
+    secrets.push({
+      id: r.secret_id,
+      consumerKey,
+      hash: r.secret_hash,
+      start: r.secret_start ?? '',
+      description: r.secret_description ?? '',
+      createdAt: r.secret_created_at ?? 0,
+      expiresAt: r.secret_expires_at,
+    });
+  }
+  return { client: clientFromRow(first), tokenType: (first.token_type ?? 'JWT') as TokenType, secrets, ownerActive: first.owner_disabled === 0 };
 }
 
 export class KyselySigningKeyRepo implements SigningKeyRepo {

@@ -1,21 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { ChangeEvent, StoredEvent } from '../../core/events.ts';
 import type { EventLog, EventMark } from '../ports.ts';
+import { insertRow, type Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 
 const MARK_WINDOW = 10_000;
 const ROLLED_BACK_AFTER_MS = 60_000;
 
 export class KyselyEventLog implements EventLog {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly precompiled: Precompiled,
+  ) {}
 
   async append(event: ChangeEvent, at: number): Promise<StoredEvent> {
-    const row = await this.db
-      .insertInto('change_events')
-      .values({ type: event.type, payload: JSON.stringify(event), created_at: at })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { id: Number(row.id), at, event };
+    const { rows } = await insertRow(this.precompiled, this.db, 'change_events', { type: event.type, payload: JSON.stringify(event), created_at: at }, 'id');
+    return { id: Number(rows[0]!.id), at, event };
   }
 
   async since(afterId: number, limit: number): Promise<StoredEvent[]> {

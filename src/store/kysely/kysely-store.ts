@@ -6,22 +6,23 @@ import { KyselyApiKeyRepo } from './api-key-repo.ts';
 import { KyselyApiRepo, KyselyPolicyRepo, KyselySubscriptionRepo } from './catalog-repos.ts';
 import { KyselyClientRepo, KyselySigningKeyRepo } from './client-repo.ts';
 import { KyselyEventLog } from './event-log.ts';
+import { Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokenRepo } from './token-repo.ts';
 
-function repositories(db: Kysely<Database>): Repositories {
+function repositories(db: Kysely<Database>, precompiled: Precompiled): Repositories {
   return {
-    users: new KyselyUserRepo(db),
+    users: new KyselyUserRepo(db, precompiled),
     applications: new KyselyApplicationRepo(db),
-    clients: new KyselyClientRepo(db),
+    clients: new KyselyClientRepo(db, precompiled),
     apis: new KyselyApiRepo(db),
     subscriptions: new KyselySubscriptionRepo(db),
     policies: new KyselyPolicyRepo(db),
     signingKeys: new KyselySigningKeyRepo(db),
-    tokens: new KyselyTokenRepo(db),
+    tokens: new KyselyTokenRepo(db, precompiled),
     apiKeys: new KyselyApiKeyRepo(db),
     sessions: new KyselySessionRepo(db),
-    events: new KyselyEventLog(db),
+    events: new KyselyEventLog(db, precompiled),
   };
 }
 
@@ -33,12 +34,13 @@ export interface KyselyBackend {
 
 /** The store on any Kysely dialect; backends differ only in how they connect and in their migrations. */
 export function kyselyStore(db: Kysely<Database>, backend: KyselyBackend): Store {
+  const precompiled = new Precompiled();
   return {
-    ...repositories(db),
+    ...repositories(db, precompiled),
     dialect: backend.dialect,
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx))),
+    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, precompiled))),
     readSnapshot: (work) =>
-      (backend.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute((trx) => work(repositories(trx))),
+      (backend.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute((trx) => work(repositories(trx, precompiled))),
     migrate: () => runMigrations(db as unknown as Kysely<unknown>, backend.migrations),
     ping: async () => {
       await sql`select 1`.execute(db);

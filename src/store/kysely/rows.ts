@@ -242,6 +242,19 @@ export const refreshTokenFromRow = (r: Row<'refresh_tokens'>): RefreshTokenRecor
   revokedAt: r.revoked_at,
 });
 
+export const refreshTokenToRow = (t: RefreshTokenRecord): Row<'refresh_tokens'> => ({
+  id: t.id,
+  hash: t.hash,
+  consumer_key: t.consumerKey,
+  grant_id: t.grantId,
+  user_id: t.userId,
+  scopes: joinScopes(t.scopes),
+  issued_at: t.issuedAt,
+  expires_at: t.expiresAt,
+  consumed_at: t.consumedAt,
+  revoked_at: t.revokedAt,
+});
+
 export const codeFromRow = (r: Row<'authorization_codes'>): AuthorizationCodeRecord => ({
   hash: r.hash,
   consumerKey: r.consumer_key,

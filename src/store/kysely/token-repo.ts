@@ -3,7 +3,8 @@ import type { RevokedToken } from '../../core/events.ts';
 import type { AccessTokenRecord, AuthorizationCodeRecord, RefreshTokenRecord } from '../../core/model.ts';
 import type { TokenRepo, TokenSelector } from '../ports.ts';
 import { guardUnique } from './errors.ts';
-import { accessTokenFromRow, accessTokenToRow, codeFromRow, joinScopes, refreshTokenFromRow } from './rows.ts';
+import { insertRow, type Precompiled } from './precompiled.ts';
+import { accessTokenFromRow, accessTokenToRow, codeFromRow, joinScopes, refreshTokenFromRow, refreshTokenToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -18,10 +19,13 @@ function selectorColumn(selector: TokenSelector | { hash: string }): ['jti' | 'g
 }
 
 export class KyselyTokenRepo implements TokenRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly precompiled: Precompiled,
+  ) {}
 
   async insertAccessToken(token: AccessTokenRecord): Promise<void> {
-    await guardUnique(this.db.insertInto('access_tokens').values(accessTokenToRow(token)).execute());
+    await guardUnique(insertRow(this.precompiled, this.db, 'access_tokens', accessTokenToRow(token)));
   }
 
   async findAccessTokenByHash(hash: string): Promise<AccessTokenRecord | null> {
@@ -90,23 +94,7 @@ export class KyselyTokenRepo implements TokenRepo {
   }
 
   async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
-    await guardUnique(
-      this.db
-        .insertInto('refresh_tokens')
-        .values({
-          id: t.id,
-          hash: t.hash,
-          consumer_key: t.consumerKey,
-          grant_id: t.grantId,
-          user_id: t.userId,
-          scopes: joinScopes(t.scopes),
-          issued_at: t.issuedAt,
-          expires_at: t.expiresAt,
-          consumed_at: t.consumedAt,
-          revoked_at: t.revokedAt,
-        })
-        .execute(),
-    );
+    await guardUnique(insertRow(this.precompiled, this.db, 'refresh_tokens', refreshTokenToRow(t)));
   }
 
   async findRefreshTokenByHash(hash: string): Promise<RefreshTokenRecord | null> {
