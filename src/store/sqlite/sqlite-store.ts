@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Store } from '../ports.ts';
 import { kyselyStore } from '../kysely/kysely-store.ts';
 import type { Database } from '../kysely/schema.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 export interface SqliteOptions {
@@ -46,23 +47,16 @@ export function openSqliteStore(options: SqliteOptions): Store {
   sqlite.pragma(`synchronous = ${options.synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Checkpoints (which fsync) run on a timer, batched, instead of inside whichever commit crosses the
-  // auto-checkpoint threshold: commits stay cheap and durable across a process crash (WAL).
+  // Checkpoints (which fsync) run in a worker thread on a timer instead of inside whichever commit
+  // crosses the auto-checkpoint threshold: commits stay cheap and durable across a process crash (WAL).
   sqlite.pragma('wal_autocheckpoint = 0');
-  const checkpoints = setInterval(() => {
-    try {
-      sqlite.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // busy or closing: the next tick retries
-    }
-  }, CHECKPOINT_INTERVAL_MS);
-  checkpoints.unref();
+  const checkpoints = options.path === ':memory:' ? null : startCheckpointer(options.path, CHECKPOINT_INTERVAL_MS);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return kyselyStore(db, {
     dialect: 'sqlite',
     migrations: sqliteMigrations,
     close: async () => {
-      clearInterval(checkpoints);
+      await checkpoints?.stop();
       await db.destroy();
     },
   });
