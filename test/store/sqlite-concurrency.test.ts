@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anAppWithKeys, type AppWithKeys } from '../support/fixtures.ts';
+import { basic, postForm } from '../support/http.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/** C07: SQLite with 16 concurrent writers (issue + revoke) — no SQLITE_BUSY 500s, every acknowledged write present. */
+
+let server: TestServer;
+let app: AppWithKeys;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  app = await anAppWithKeys(server.services, { tokenType: 'OAUTH' });
+});
+afterAll(async () => server?.close());
+
+describe('SQLite under concurrent writers', () => {
+  it('16 writers issuing and revoking for 3 seconds: only 200s, and every acknowledged write is there', async () => {
+    const auth = { authorization: basic(app.client.consumerKey, app.secret) };
+    const deadline = Date.now() + 3000;
+    const statuses: number[] = [];
+    const issued: string[] = [];
+    const revoked: string[] = [];
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, writer) => {
+        for (let i = 0; Date.now() < deadline && i < 500; i++) {
+          const res = await postForm(`${server.control}/oauth2/token`, { grant_type: 'client_credentials' }, auth);
+          statuses.push(res.status);
+          const token = String(res.body.access_token);
+          if ((writer + i) % 2 === 0) {
+            const revoke = await postForm(`${server.control}/oauth2/revoke`, { token }, auth);
+            statuses.push(revoke.status);
+            if (revoke.status === 200) revoked.push(token);
+          } else if (res.status === 200) {
+            issued.push(token);
+          }
+        }
+      }),
+    );
+    expect(statuses.length).toBeGreaterThan(100);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const hashes = (list: string[]) => list.map((t) => server.services.hasher.hash(t));
+    for (const hash of hashes(issued)) expect((await server.services.store.tokens.findAccessTokenByHash(hash))?.revokedAt).toBeNull();
+    for (const hash of hashes(revoked)) expect((await server.services.store.tokens.findAccessTokenByHash(hash))?.revokedAt).not.toBeNull();
+  });
+});
