@@ -17,6 +17,16 @@ export const ErrorSchema = z.object({
   error: z.array(ErrorListItemSchema),
 });
 
+/** An API resource (WSO2 `APIOperations`), the same in the Developer Portal and the Publisher. */
+export const OperationSchema = z.object({
+  id: z.string(),
+  target: z.string(),
+  verb: z.string(),
+  authType: z.string(),
+  throttlingPolicy: z.string(),
+  scopes: z.array(z.string()),
+});
+
 export const COMMON_SCHEMAS = { Error: ErrorSchema, ErrorListItem: ErrorListItemSchema, Pagination: PaginationSchema } as const;
 
 /**

@@ -1,19 +1,10 @@
 import { z } from 'zod';
 import { GRANT_TYPES } from '../../../core/model.ts';
-import { epochMs, intLike, readOnly } from '../common-schemas.ts';
+import { OperationSchema, epochMs, intLike, readOnly } from '../common-schemas.ts';
 import { PaginationSchema } from '../pagination.ts';
 import { ApplicationInfoSchema, ScopeInfoSchema } from './application-schemas.ts';
 
 /** Devportal v3 schemas for the API catalogue, subscriptions, API keys, tiers, settings and key managers. */
-
-export const OperationSchema = z.object({
-  id: z.string(),
-  target: z.string(),
-  verb: z.string(),
-  authType: z.string(),
-  throttlingPolicy: z.string(),
-  scopes: z.array(z.string()),
-});
 
 export const TierSchema = z.object({ tierName: z.string(), tierPlan: z.string() });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUTH_TYPES, HTTP_VERBS } from '../../../core/model.ts';
-import { epochMs, ignored, readOnly } from '../common-schemas.ts';
+import { OperationSchema, epochMs, ignored, readOnly } from '../common-schemas.ts';
 import { PaginationSchema } from '../pagination.ts';
 
 /** Publisher v4 schemas (WSO2 publisher-api.yaml), limited to what Gatehouse models; other WSO2 fields are accepted and ignored. */
@@ -85,14 +85,6 @@ export const ImportOpenApiRequestSchema = z.strictObject({
   additionalProperties: z.union([z.string().max(1_000_000), z.record(z.string(), z.unknown())]).optional().meta({ description: 'API fields (JSON) that override the document: name, context, version, endpointConfig, policies…' }),
 });
 
-export const PublisherOperationSchema = z.object({
-  id: z.string(),
-  target: z.string(),
-  verb: z.string(),
-  authType: z.string(),
-  throttlingPolicy: z.string(),
-  scopes: z.array(z.string()),
-});
 
 export const PublisherScopeSchema = z.object({
   scope: z.object({ id: z.string(), name: z.string(), displayName: z.string(), description: z.string(), bindings: z.array(z.string()), usageCount: z.number().int() }),
@@ -114,7 +106,7 @@ export const PublisherApiSchema = z.object({
     production_endpoints: z.object({ url: z.string() }).optional(),
     sandbox_endpoints: z.object({ url: z.string() }).optional(),
   }),
-  operations: z.array(PublisherOperationSchema),
+  operations: z.array(OperationSchema),
   scopes: z.array(PublisherScopeSchema),
   policies: z.array(z.string()),
   securityScheme: z.array(z.string()),
@@ -159,7 +151,7 @@ export const PUBLISHER_SCHEMAS = {
   APIRequest: ApiRequestSchema,
   APIOverrides: ApiOverridesSchema,
   ImportOpenAPIRequest: ImportOpenApiRequestSchema,
-  APIOperations: PublisherOperationSchema,
+  APIOperations: OperationSchema,
   APIScope: PublisherScopeSchema,
   API: PublisherApiSchema,
   APIInfo: PublisherApiInfoSchema,
