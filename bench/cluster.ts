@@ -4,15 +4,10 @@
  * gateway processes, and the revocation propagation p50/p99 from "revoke returned" to "both refuse".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import pino from 'pino';
-import { loadConfig } from '../src/config/load.ts';
-import { buildServices } from '../src/runtime/services.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { load, printTable, spawnGatehouse } from './support.ts';
+import { freshPostgresDatabase } from '../test/support/services.ts';
+import { BENCH_KEY_SETTINGS, load, prepareStore, printTable, spawnGatehouse } from './support.ts';
 
 const baseUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.GATEHOUSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,25 +16,6 @@ const revocations = Number(process.env.BENCH_REVOCATIONS ?? 200);
 const children: ChildProcess[] = [];
 const secret = 'bench-cluster-secret-0123456789abcdefghijklm';
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `gatehouse_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 async function backend(): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'echo-backend.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
@@ -47,31 +23,17 @@ async function backend(): Promise<string> {
 }
 
 async function prepare(env: Record<string, string>, target: string) {
-  const config = loadConfig({ env });
-  const store = await openStore({ url: config.store, sqliteSynchronous: 'NORMAL' });
-  await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [secret]);
-  await services.policies.seedDefaults();
-  await services.keyRing.ensureLoaded();
-  await services.users.bootstrapAdmin(config.adminPassword);
-  const admin = (await services.users.findByUsername('admin'))!;
-  const api = await services.apis.create(admin.id, { name: 'Bench', context: '/bench', version: '1.0', productionUrl: target, operations: [{ target: '/items', verb: 'GET' }] });
+  const { store, services, adminId } = await prepareStore(env);
+  const api = await services.apis.create(adminId, { name: 'Bench', context: '/bench', version: '1.0', productionUrl: target, operations: [{ target: '/items', verb: 'GET' }] });
   await services.apis.changeLifecycle(api.id, 'Publish');
-  const app = await services.applications.create(admin.id, { name: 'bench', tokenType: 'OAUTH' });
-  await services.subscriptions.subscribe(admin.id, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
-  const { client, secret: clientSecret } = await services.clients.generateKeys(app, 'PRODUCTION', {
-    grantTypes: ['client_credentials'],
-    callbackUrl: null,
-    appTokenTtlSeconds: 86_400,
-    userTokenTtlSeconds: 3600,
-    refreshTokenTtlSeconds: 86_400,
-    pkceMandatory: false,
-  });
+  const app = await services.applications.create(adminId, { name: 'bench', tokenType: 'OAUTH' });
+  await services.subscriptions.subscribe(adminId, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
+  const { client, secret: clientSecret } = await services.clients.generateKeys(app, 'PRODUCTION', BENCH_KEY_SETTINGS);
   await store.close();
   return { authorization: `Basic ${Buffer.from(`${client.consumerKey}:${clientSecret}`).toString('base64')}` };
 }
 
-const db = await database();
+const db = await freshPostgresDatabase(baseUrl);
 try {
   const env = {
     GATEHOUSE_STORE: db.url,

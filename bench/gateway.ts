@@ -6,11 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/load.ts';
-import { buildServices } from '../src/runtime/services.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { load, printTable, spawnGatehouse, tempDir, type LoadResult } from './support.ts';
+import { BENCH_KEY_SETTINGS, load, prepareStore, printTable, spawnGatehouse, tempDir, type LoadResult } from './support.ts';
 
 const duration = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = 50;
@@ -31,15 +27,8 @@ async function spawnLine(script: string, env: Record<string, string>, prefix: st
 }
 
 async function prepare(env: Record<string, string>, backend: string) {
-  const config = loadConfig({ env });
-  const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
-  await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
-  await services.policies.seedDefaults();
-  await services.keyRing.ensureLoaded();
-  await services.users.bootstrapAdmin(config.adminPassword);
-  const admin = (await services.users.findByUsername('admin'))!;
-  const api = await services.apis.create(admin.id, {
+  const { store, services, adminId } = await prepareStore(env);
+  const api = await services.apis.create(adminId, {
     name: 'Bench',
     context: '/bench',
     version: '1.0',
@@ -51,20 +40,13 @@ async function prepare(env: Record<string, string>, backend: string) {
   await services.apis.changeLifecycle(api.id, 'Publish');
   const credentials: Record<string, Record<string, string>> = {};
   for (const tokenType of ['JWT', 'OAUTH'] as const) {
-    const app = await services.applications.create(admin.id, { name: `bench-${tokenType}`, tokenType });
-    await services.subscriptions.subscribe(admin.id, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
-    const { client } = await services.clients.generateKeys(app, 'PRODUCTION', {
-      grantTypes: ['client_credentials'],
-      callbackUrl: null,
-      appTokenTtlSeconds: 86_400,
-      userTokenTtlSeconds: 3600,
-      refreshTokenTtlSeconds: 86_400,
-      pkceMandatory: false,
-    });
+    const app = await services.applications.create(adminId, { name: `bench-${tokenType}`, tokenType });
+    await services.subscriptions.subscribe(adminId, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
+    const { client } = await services.clients.generateKeys(app, 'PRODUCTION', BENCH_KEY_SETTINGS);
     const issued = await services.tokens.issue({ client, tokenType, user: null, scopes: ['bench:read'], grantId: services.random.uuid(), ttlSeconds: 86_400, withRefreshToken: false });
     credentials[tokenType === 'JWT' ? 'JWT' : 'opaque token'] = { authorization: `Bearer ${issued.accessToken}` };
     if (tokenType === 'JWT') {
-      const key = await services.apiKeys.generate(admin.id, app.id, 'PRODUCTION', { keyName: 'bench' });
+      const key = await services.apiKeys.generate(adminId, app.id, 'PRODUCTION', { keyName: 'bench' });
       credentials['API key'] = { apikey: key.value };
     }
   }
@@ -130,8 +112,8 @@ try {
     const pids = new Map(targets.map(([name]) => [name, name === 'baseline proxy' ? children.at(-2)!.pid! : gatehouse.child.pid!]));
     for (let round = 0; round < rounds; round++) {
       for (const [name, url, headers] of targets) {
-        const before = processCpuMicros(pids.get(name)!, workers);
-        const result = await load({ url, headers, duration, connections });
+        let before = 0;
+        const result = await load({ url, headers, duration, connections }, () => (before = processCpuMicros(pids.get(name)!, workers)));
         if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
         samples.set(name, [...(samples.get(name) ?? []), result]);
         cpu.set(name, [...(cpu.get(name) ?? []), (processCpuMicros(pids.get(name)!, workers) - before) / (result.requestsPerSecond * duration)]);

@@ -3,8 +3,35 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pino from 'pino';
+import { loadConfig } from '../src/config/load.ts';
+import { buildServices, type Services } from '../src/runtime/services.ts';
+import { openStore } from '../src/store/open-store.ts';
+import type { Store } from '../src/store/ports.ts';
 
 export const BIN = join(import.meta.dirname, '../bin/gatehouse.js');
+
+/** The store a benchmark server will use, prepared with the same services the server runs: migrated, tiers seeded, admin created. */
+export async function prepareStore(env: Record<string, string>): Promise<{ store: Store; services: Services; adminId: string }> {
+  const config = loadConfig({ env });
+  const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
+  await store.migrate();
+  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
+  await services.policies.seedDefaults();
+  await services.keyRing.ensureLoaded();
+  await services.users.bootstrapAdmin(config.adminPassword);
+  return { store, services, adminId: (await services.users.findByUsername('admin'))!.id };
+}
+
+/** Key settings for benchmark applications: client_credentials, long-lived tokens. */
+export const BENCH_KEY_SETTINGS = {
+  grantTypes: ['client_credentials'],
+  callbackUrl: null,
+  appTokenTtlSeconds: 86_400,
+  userTokenTtlSeconds: 3600,
+  refreshTokenTtlSeconds: 86_400,
+  pkceMandatory: false,
+};
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -41,8 +68,9 @@ export interface LoadResult {
 }
 
 /** Measures after a short warm-up (JIT, connection pools, caches), which is discarded. */
-export async function load(options: autocannon.Options): Promise<LoadResult> {
+export async function load(options: autocannon.Options, onMeasure?: () => void): Promise<LoadResult> {
   await autocannon({ connections: 50, ...options, duration: Number(process.env.BENCH_WARMUP_SECONDS ?? 2) });
+  onMeasure?.();
   const result = await autocannon({ connections: 50, duration: 8, ...options });
   return {
     requestsPerSecond: Math.round(result.requests.average),

@@ -5,12 +5,8 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/load.ts';
 import { SecretBox } from '../src/core/secret-box.ts';
-import { buildServices } from '../src/runtime/services.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { load, printTable, spawnGatehouse, tempDir } from './support.ts';
+import { BENCH_KEY_SETTINGS, load, prepareStore, printTable, spawnGatehouse, tempDir } from './support.ts';
 
 const dir = tempDir('gatehouse-bench-token-');
 const env = {
@@ -24,29 +20,15 @@ const env = {
 const duration = Number(process.env.BENCH_SECONDS ?? 8);
 
 async function prepare() {
-  const config = loadConfig({ env });
-  const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
-  await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
-  await services.policies.seedDefaults();
-  await services.keyRing.ensureLoaded();
-  await services.users.bootstrapAdmin(config.adminPassword);
-  const owner = (await services.users.findByUsername('admin'))!;
+  const { store, services, adminId } = await prepareStore(env);
   const keys: Record<string, { id: string; secret: string }> = {};
   for (const tokenType of ['JWT', 'OAUTH'] as const) {
-    const app = await services.applications.create(owner.id, { name: `bench-${tokenType}`, tokenType });
-    const { client, secret } = await services.clients.generateKeys(app, 'PRODUCTION', {
-      grantTypes: ['client_credentials'],
-      callbackUrl: null,
-      appTokenTtlSeconds: 3600,
-      userTokenTtlSeconds: 3600,
-      refreshTokenTtlSeconds: 86400,
-      pkceMandatory: false,
-    });
+    const app = await services.applications.create(adminId, { name: `bench-${tokenType}`, tokenType });
+    const { client, secret } = await services.clients.generateKeys(app, 'PRODUCTION', BENCH_KEY_SETTINGS);
     keys[tokenType] = { id: client.consumerKey, secret };
   }
   const active = (await store.signingKeys.list('access-token')).find((k) => k.status === 'active')!;
-  const pem = new SecretBox([...config.secrets!]).open(active.privateKeyEnc);
+  const pem = new SecretBox([env.GATEHOUSE_SECRETS]).open(active.privateKeyEnc);
   await store.close();
   return { keys, pem };
 }
@@ -79,8 +61,8 @@ try {
   for (const tokenType of ['JWT', 'OAUTH'] as const) {
     if (only && only !== tokenType) continue;
     const { id, secret } = keys[tokenType]!;
-    const cpuBefore = process.cpuUsage();
-    const serverBefore = serverCpuMs(child.pid!);
+    let cpuBefore = process.cpuUsage();
+    let serverBefore = 0;
     const result = await load({
       url: `${urls.control}/oauth2/token`,
       method: 'POST',
@@ -91,6 +73,9 @@ try {
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: 'grant_type=client_credentials',
+    }, () => {
+      cpuBefore = process.cpuUsage();
+      serverBefore = serverCpuMs(child.pid!);
     });
     const client = process.cpuUsage(cpuBefore);
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${tokenType}: ${result.non2xx} non-2xx, ${result.errors} errors`);
