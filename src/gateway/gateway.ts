@@ -25,7 +25,6 @@ export interface GatewayDeps {
   denials: Counter;
   /** False while this process cannot vouch for fresh revocation state (cluster mode): fail closed. */
   fresh: () => boolean;
-  backendTimeoutMs: number;
   tls: boolean;
 }
 
@@ -99,8 +98,8 @@ async function forward(
   const assertion =
     api.backendJwt && principal && application && subscription ? await deps.backendJwt.assertion(principal, api, application, subscription) : undefined;
   const trustedChain = clientIp !== request.socket.remoteAddress ? request.headers['x-forwarded-for'] : undefined;
+  // Backend timeouts are set once on the connection pool (headersTimeout/bodyTimeout), not per request.
   return reply.from(backendUrl(endpoint!, route.resourcePath, query), {
-    timeout: deps.backendTimeoutMs,
     rewriteRequestHeaders: (_req, headers) =>
       backendHeaders(headers, {
         clientIp,

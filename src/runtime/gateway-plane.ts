@@ -98,7 +98,6 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
       clock,
       denials,
       fresh: options.fresh ?? (() => true),
-      backendTimeoutMs: config.backendTimeoutMs,
       tls: Boolean(config.tlsCert),
     }),
   );

@@ -94,7 +94,7 @@ async function signIn(router: UiRouter, ctx: { request: FastifyRequest; reply: F
   // P08: back-off per account and per client address; never a permanent lockout.
   const limited = [services.limits.login.check(username), services.limits.loginByIp.check(ctx.request.ip)].find((d) => !d.allowed);
   // S04: who, from where and how it ended; the JSON logger encodes whatever the username holds.
-  const audit = (outcome: string) => ctx.request.log.info({ event: 'portal.sign-in', outcome, username, ip: ctx.request.ip }, 'portal sign-in');
+  const audit = (outcome: string) => ctx.request.log.info({ reqId: ctx.request.id, event: 'portal.sign-in', outcome, username, ip: ctx.request.ip }, 'portal sign-in');
   if (limited) {
     audit('throttled');
     ctx.reply.header('retry-after', String(limited.retryAfterSeconds));
