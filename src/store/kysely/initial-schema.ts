@@ -148,7 +148,8 @@ export async function createInitialSchema(db: Kysely<unknown>, dialect: Dialect)
     .addColumn('expires_at', ms)
     .addColumn('revoked_at', ms)
     .execute();
-  for (const column of ['grant_id', 'consumer_key', 'user_id', 'kid']) {
+  // No index on kid: only key pruning (an operator command) looks tokens up by it, and every index costs each issuance.
+  for (const column of ['grant_id', 'consumer_key', 'user_id']) {
     await db.schema.createIndex(`access_tokens_${column}`).on('access_tokens').column(column).execute();
   }
 

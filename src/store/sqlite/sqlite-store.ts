@@ -47,6 +47,9 @@ export function openSqliteStore(options: SqliteOptions): Store {
   sqlite.pragma(`synchronous = ${options.synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Reads through a memory map and a larger page cache: fewer system calls per statement.
+  sqlite.pragma('mmap_size = 268435456');
+  sqlite.pragma('cache_size = -65536');
   // Checkpoints (which fsync) run in a worker thread on a timer instead of inside whichever commit
   // crosses the auto-checkpoint threshold: commits stay cheap and durable across a process crash (WAL).
   sqlite.pragma('wal_autocheckpoint = 0');
