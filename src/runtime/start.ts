@@ -7,7 +7,6 @@ import { RedisThrottler } from '../gateway/redis-throttler.ts';
 import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
 import type { ReadinessCheck } from '../http/health.ts';
 import { openStore } from '../store/open-store.ts';
-import { buildControlPlane } from './control-plane.ts';
 import { EventFeed } from './event-feed.ts';
 import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
 import { createLogger } from './logger.ts';
@@ -98,6 +97,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await services.policies.seedDefaults();
       const bootstrap = await services.users.bootstrapAdmin(config.adminPassword);
       if (bootstrap.generatedPassword) print(`admin password (shown once, stored hashed): ${bootstrap.generatedPassword}`);
+      // Loaded only where it runs: gateway-only processes stay small (less code to compile, less heap to mark).
+      const { buildControlPlane } = await import('./control-plane.ts');
       const control = await buildControlPlane(services, readiness);
       closers.push(() => control.close());
       await control.listen({ host: config.host, port: config.controlPort });
