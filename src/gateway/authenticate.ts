@@ -34,6 +34,13 @@ interface VerifiedJwt {
 
 const deny = (denial: Denial): AuthOutcome => ({ ok: false, denial });
 
+/** Exactly three dot-separated parts (a JWE has five), without splitting a long token into copies. */
+function isJwsCompact(token: string): boolean {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  return second > 0 && token.indexOf('.', second + 1) < 0;
+}
+
 /**
  * Establishes the principal from a presented credential (SPEC §5 order, first part): well-formed →
  * valid (JWT: signature, algorithms, typ, iss, exp/nbf; opaque and API keys: checksum, then hash
@@ -58,7 +65,7 @@ export class Authenticator {
         return this.apiKey(credential.key);
       case 'bearer':
         if (parseCredential(credential.token, ['accessToken'])) return this.opaque(credential.token);
-        if (credential.token.split('.').length === 3) return this.jwt(credential.token);
+        if (isJwsCompact(credential.token)) return this.jwt(credential.token);
         return deny('INVALID_CREDENTIALS');
     }
   }
