@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { BENCH_KEY_SETTINGS, prepareStore, printTable, tempDir } from './support.ts';
+import { prepareGatewayBench, printTable, tempDir } from './support.ts';
 
 const warmup = Number(process.env.BENCH_WARMUP_REQUESTS ?? 15_000);
 const counted = Number(process.env.BENCH_REQUESTS ?? 3_000);
@@ -76,19 +76,7 @@ try {
     GATEHOUSE_GATEWAY_PORT: '0',
     GATEHOUSE_LOG_LEVEL: 'error',
   };
-  const { store, services, adminId } = await prepareStore(env);
-  const api = await services.apis.create(adminId, { name: 'Bench', context: '/bench', version: '1.0', productionUrl: target, operations: [{ target: '/items', verb: 'GET' }] });
-  await services.apis.changeLifecycle(api.id, 'Publish');
-  const credentials: Record<string, Record<string, string>> = {};
-  for (const tokenType of ['JWT', 'OAUTH'] as const) {
-    const app = await services.applications.create(adminId, { name: `bench-${tokenType}`, tokenType });
-    await services.subscriptions.subscribe(adminId, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
-    const { client } = await services.clients.generateKeys(app, 'PRODUCTION', BENCH_KEY_SETTINGS);
-    const issued = await services.tokens.issue({ client, tokenType, user: null, scopes: ['default'], grantId: services.random.uuid(), ttlSeconds: 86_400, withRefreshToken: false });
-    credentials[tokenType === 'JWT' ? 'JWT' : 'opaque token'] = { authorization: `Bearer ${issued.accessToken}` };
-    if (tokenType === 'JWT') credentials['API key'] = { apikey: (await services.apiKeys.generate(adminId, app.id, 'PRODUCTION', {})).value };
-  }
-  await store.close();
+  const credentials = await prepareGatewayBench(env, target);
 
   const baselineArgs = [process.execPath, '--import', 'tsx', join(import.meta.dirname, 'baseline-proxy.ts')];
   const gatehouseArgs = [process.execPath, join(import.meta.dirname, '../bin/gatehouse.js'), 'start'];

@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_KEY_SETTINGS, load, prepareStore, printTable, spawnGatehouse, tempDir, type LoadResult } from './support.ts';
+import { load, prepareGatewayBench, printTable, spawnGatehouse, tempDir, type LoadResult } from './support.ts';
 
 const duration = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = 50;
@@ -24,34 +24,6 @@ async function spawnLine(script: string, env: Record<string, string>, prefix: st
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
-}
-
-async function prepare(env: Record<string, string>, backend: string) {
-  const { store, services, adminId } = await prepareStore(env);
-  const api = await services.apis.create(adminId, {
-    name: 'Bench',
-    context: '/bench',
-    version: '1.0',
-    productionUrl: backend,
-    scopes: [{ name: 'bench:read' }],
-    // API keys carry no scopes, so the benchmarked resource requires none (all three take the same path).
-    operations: [{ target: '/items', verb: 'GET' }],
-  });
-  await services.apis.changeLifecycle(api.id, 'Publish');
-  const credentials: Record<string, Record<string, string>> = {};
-  for (const tokenType of ['JWT', 'OAUTH'] as const) {
-    const app = await services.applications.create(adminId, { name: `bench-${tokenType}`, tokenType });
-    await services.subscriptions.subscribe(adminId, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
-    const { client } = await services.clients.generateKeys(app, 'PRODUCTION', BENCH_KEY_SETTINGS);
-    const issued = await services.tokens.issue({ client, tokenType, user: null, scopes: ['bench:read'], grantId: services.random.uuid(), ttlSeconds: 86_400, withRefreshToken: false });
-    credentials[tokenType === 'JWT' ? 'JWT' : 'opaque token'] = { authorization: `Bearer ${issued.accessToken}` };
-    if (tokenType === 'JWT') {
-      const key = await services.apiKeys.generate(adminId, app.id, 'PRODUCTION', { keyName: 'bench' });
-      credentials['API key'] = { apikey: key.value };
-    }
-  }
-  await store.close();
-  return credentials;
 }
 
 function row(label: string, result: LoadResult, baseline: LoadResult | null): Record<string, string | number> {
@@ -98,7 +70,7 @@ try {
       // Tokens are minted before the server starts, so the issuer cannot be the (random) port.
       GATEHOUSE_ISSUER: 'https://gatehouse.bench',
     };
-    const credentials = await prepare(env, backend);
+    const credentials = await prepareGatewayBench(env, backend);
     const gatehouse = await spawnGatehouse(env);
     children.push(gatehouse.child);
     // Interleaved rounds, medians: the machine's background noise hits every target alike.

@@ -33,6 +33,38 @@ export const BENCH_KEY_SETTINGS = {
   pkceMandatory: false,
 };
 
+/**
+ * A store with one published API on `backend` and a JWT, an opaque token and an API key for it (the
+ * same application path for all three), ready for a gateway benchmark.
+ */
+export async function prepareGatewayBench(env: Record<string, string>, backend: string): Promise<Record<string, Record<string, string>>> {
+  const { store, services, adminId } = await prepareStore(env);
+  const api = await services.apis.create(adminId, {
+    name: 'Bench',
+    context: '/bench',
+    version: '1.0',
+    productionUrl: backend,
+    scopes: [{ name: 'bench:read' }],
+    // API keys carry no scopes, so the benchmarked resource requires none (all three take the same path).
+    operations: [{ target: '/items', verb: 'GET' }],
+  });
+  await services.apis.changeLifecycle(api.id, 'Publish');
+  const credentials: Record<string, Record<string, string>> = {};
+  for (const tokenType of ['JWT', 'OAUTH'] as const) {
+    const app = await services.applications.create(adminId, { name: `bench-${tokenType}`, tokenType });
+    await services.subscriptions.subscribe(adminId, { applicationId: app.id, apiId: api.id, throttlingPolicy: 'Unlimited' });
+    const { client } = await services.clients.generateKeys(app, 'PRODUCTION', BENCH_KEY_SETTINGS);
+    const issued = await services.tokens.issue({ client, tokenType, user: null, scopes: ['bench:read'], grantId: services.random.uuid(), ttlSeconds: 86_400, withRefreshToken: false });
+    credentials[tokenType === 'JWT' ? 'JWT' : 'opaque token'] = { authorization: `Bearer ${issued.accessToken}` };
+    if (tokenType === 'JWT') {
+      const key = await services.apiKeys.generate(adminId, app.id, 'PRODUCTION', { keyName: 'bench' });
+      credentials['API key'] = { apikey: key.value };
+    }
+  }
+  await store.close();
+  return credentials;
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -9,6 +9,13 @@ import { applicationKey, applicationToken } from './mappers.ts';
 
 /** Key operations shared by the `/oauth-keys/{keyMappingId}` routes and the deprecated `/keys/{keyType}` ones. */
 
+/** An application's keys, without secrets, as WSO2's ApplicationKeyList. */
+export async function listKeys(services: Services, userId: string, applicationId: string) {
+  const application = await services.applications.get(userId, applicationId);
+  const list = (await services.clients.listForApplication(application.id)).map((c) => applicationKey(c));
+  return { count: list.length, list };
+}
+
 /** WSO2 PUT of an ApplicationKey: grant types, callback URL and additionalProperties; consumer key/secret are ignored. */
 export async function updateKey(services: Services, client: OAuthClient, body: z.output<typeof KeyUpdateRequestSchema>) {
   const settings = keySettings(services, { grantTypes: body.supportedGrantTypes, callbackUrl: body.callbackUrl, properties: body.additionalProperties }, client);

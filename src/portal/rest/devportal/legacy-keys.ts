@@ -11,7 +11,7 @@ import {
   TokenGenerateRequestSchema,
 } from './application-schemas.ts';
 import { applicationParams } from './applications.ts';
-import { generateToken, regenerateSecret, updateKey } from './key-actions.ts';
+import { generateToken, listKeys, regenerateSecret, updateKey } from './key-actions.ts';
 import { ownedKeyOfType } from './key-settings.ts';
 import { applicationKey } from './mappers.ts';
 
@@ -32,11 +32,7 @@ export const legacyKeyRoutes = [
     params: applicationParams,
     status: 200,
     response: ApplicationKeyListSchema,
-    async handler({ services, user, params }) {
-      const application = await services.applications.get(user.id, params.applicationId);
-      const list = (await services.clients.listForApplication(application.id)).map((c) => applicationKey(c));
-      return { count: list.length, list };
-    },
+    handler: ({ services, user, params }) => listKeys(services, user.id, params.applicationId),
   }),
   defineRoute({
     method: 'GET',
