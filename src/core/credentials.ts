@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash as oneShotHash, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Random } from './random.ts';
 
@@ -84,7 +84,8 @@ export class CredentialHasher {
   hash(value: string): string {
     return this.pepper
       ? createHmac('sha256', this.pepper).update(value).digest('hex')
-      : createHash('sha256').update(value).digest('hex');
+      : // One-shot digest: no Hash object per call (this runs on every gateway request).
+        oneShotHash('sha256', value, 'hex');
   }
 }
 

@@ -25,11 +25,29 @@ export interface Principal {
 
 export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; denial: Denial };
 
+/** What a verified JWT says, derived once and cached (the per-request path only adds the live lookups). */
 interface VerifiedJwt {
   claims: Record<string, unknown>;
   jti: string;
   consumerKey: string;
   expiresAt: number | null;
+  scopes: readonly string[];
+  userId: string | null;
+  aut: AuthorizedUserType;
+}
+
+function verifiedJwt(claims: Record<string, unknown>): VerifiedJwt {
+  const { exp, scope } = claims;
+  const user = claims.aut === 'APPLICATION_USER';
+  return {
+    claims,
+    jti: String(claims.jti),
+    consumerKey: String(claims.client_id),
+    expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+    scopes: typeof scope === 'string' && scope !== '' ? scope.split(' ') : [],
+    userId: user ? String(claims.sub) : null,
+    aut: user ? 'APPLICATION_USER' : 'APPLICATION',
+  };
 }
 
 const deny = (denial: Denial): AuthOutcome => ({ ok: false, denial });
@@ -55,7 +73,8 @@ export class Authenticator {
     this.cache = new TokenCache(deps.cacheSize);
   }
 
-  async authenticate(credential: PresentedCredential): Promise<AuthOutcome> {
+  /** Synchronous unless a JWT has to be verified (a cache miss): the common path costs no promise. */
+  authenticate(credential: PresentedCredential): AuthOutcome | Promise<AuthOutcome> {
     switch (credential.kind) {
       case 'none':
         return deny('MISSING_CREDENTIALS');
@@ -70,27 +89,25 @@ export class Authenticator {
     }
   }
 
-  private async jwt(token: string): Promise<AuthOutcome> {
-    const now = this.deps.clock.now();
+  private jwt(token: string): AuthOutcome | Promise<AuthOutcome> {
     const key = TokenCache.keyOf(token);
-    let verified = this.cache.get(key, now);
-    if (!verified) {
-      const outcome = await this.deps.verifier.verify(token);
-      if (!outcome.valid) return deny(outcome.code === 'EXPIRED' ? 'EXPIRED_CREDENTIALS' : 'INVALID_CREDENTIALS');
-      const exp = outcome.claims.exp;
-      verified = {
-        claims: outcome.claims,
-        jti: String(outcome.claims.jti),
-        consumerKey: String(outcome.claims.client_id),
-        expiresAt: typeof exp === 'number' ? exp * 1000 : null,
-      };
-      this.cache.set(key, verified, verified.expiresAt);
-    }
-    if (verified.expiresAt !== null && verified.expiresAt <= now) return deny('EXPIRED_CREDENTIALS');
+    const cached = this.cache.get(key, this.deps.clock.now());
+    return cached ? this.jwtPrincipal(cached) : this.verifyJwt(token, key);
+  }
+
+  private async verifyJwt(token: string, key: string): Promise<AuthOutcome> {
+    const outcome = await this.deps.verifier.verify(token);
+    if (!outcome.valid) return deny(outcome.code === 'EXPIRED' ? 'EXPIRED_CREDENTIALS' : 'INVALID_CREDENTIALS');
+    const verified = verifiedJwt(outcome.claims);
+    this.cache.set(key, verified, verified.expiresAt);
+    return this.jwtPrincipal(verified);
+  }
+
+  private jwtPrincipal(verified: VerifiedJwt): AuthOutcome {
+    if (verified.expiresAt !== null && verified.expiresAt <= this.deps.clock.now()) return deny('EXPIRED_CREDENTIALS');
     if (this.deps.state.revokedJtis.has(verified.jti)) return deny('INVALID_CREDENTIALS');
     const mapping = this.deps.state.clients.get(verified.consumerKey);
     if (!mapping) return deny('NOT_SUBSCRIBED');
-    const scope = verified.claims.scope;
     return {
       ok: true,
       principal: {
@@ -98,9 +115,9 @@ export class Authenticator {
         applicationId: mapping.applicationId,
         keyType: mapping.keyType,
         consumerKey: verified.consumerKey,
-        scopes: typeof scope === 'string' && scope !== '' ? scope.split(' ') : [],
-        userId: verified.claims.aut === 'APPLICATION_USER' ? String(verified.claims.sub) : null,
-        aut: verified.claims.aut === 'APPLICATION_USER' ? 'APPLICATION_USER' : 'APPLICATION',
+        scopes: verified.scopes,
+        userId: verified.userId,
+        aut: verified.aut,
         tokenId: verified.jti,
         expiresAt: verified.expiresAt,
         apiKey: null,

@@ -1,10 +1,10 @@
 import { ipAllowed, parseIpList, refererMatcher } from '../core/ip-match.ts';
-import type { Api, ApiKeyRecord, Operation, Subscription } from '../core/model.ts';
+import type { Api, ApiKeyRecord, Application, Operation, Subscription } from '../core/model.ts';
 import type { Principal } from './authenticate.ts';
 import type { Denial } from './outcomes.ts';
 import type { GatewayState } from './state.ts';
 
-export type AuthzOutcome = { ok: true; subscription: Subscription } | { ok: false; denial: Denial; scopes?: readonly string[] };
+export type AuthzOutcome = { ok: true; subscription: Subscription; application: Application } | { ok: false; denial: Denial; scopes?: readonly string[] };
 
 export interface RequestFacts {
   clientIp: string;
@@ -43,7 +43,8 @@ export function authorize(state: GatewayState, principal: Principal, api: Api, o
   const scheme = principal.credential === 'apikey' ? 'api_key' : 'oauth2';
   if (!api.securityScheme.includes(scheme)) return { ok: false, denial: principal.credential === 'apikey' ? 'MISSING_CREDENTIALS' : 'INVALID_CREDENTIALS' };
   const subscription = state.subscription(principal.applicationId, api.id);
-  if (!subscription || !state.applications.has(principal.applicationId)) return { ok: false, denial: 'NOT_SUBSCRIBED' };
+  const application = state.applications.get(principal.applicationId);
+  if (!subscription || !application) return { ok: false, denial: 'NOT_SUBSCRIBED' };
   if (subscription.status === 'BLOCKED' || (subscription.status === 'PROD_ONLY_BLOCKED' && principal.keyType === 'PRODUCTION')) {
     return { ok: false, denial: 'SUBSCRIPTION_BLOCKED' };
   }
@@ -54,5 +55,5 @@ export function authorize(state: GatewayState, principal: Principal, api: Api, o
   if (operation.scopes.length > 0 && !operation.scopes.some((s) => principal.scopes.includes(s))) {
     return { ok: false, denial: 'INSUFFICIENT_SCOPE', scopes: operation.scopes };
   }
-  return { ok: true, subscription };
+  return { ok: true, subscription, application };
 }

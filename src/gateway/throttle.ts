@@ -71,13 +71,18 @@ export interface ThrottleCheck {
   denial: Denial;
 }
 
+export type ThrottleOutcome = { denial: Denial; retryAfterSeconds: number } | null;
+
 /**
  * Applies the API, resource, subscription and application tiers in that order; the first exhausted
- * one answers (WSO2 900800/900802/900804/900803). Unlimited tiers are skipped.
+ * one answers (WSO2 900800/900802/900804/900803). Unlimited tiers are skipped; with none left, or
+ * with in-memory counters, the answer comes without a promise.
  */
-export async function throttle(throttler: Throttler, checks: readonly ThrottleCheck[]): Promise<{ denial: Denial; retryAfterSeconds: number } | null> {
-  const applicable = checks.filter((c): c is ThrottleCheck & { policy: ThrottlePolicy } => c.policy !== undefined && c.policy.requestCount !== null);
+export function throttle(throttler: Throttler, checks: readonly ThrottleCheck[]): ThrottleOutcome | Promise<ThrottleOutcome> {
+  const applicable: Array<ThrottleCheck & { policy: ThrottlePolicy }> = [];
+  for (const check of checks) if (check.policy && check.policy.requestCount !== null) applicable.push(check as ThrottleCheck & { policy: ThrottlePolicy });
   if (applicable.length === 0) return null;
-  const denied = await throttler.hitAll(applicable.map((c) => ({ key: c.key, limit: c.policy.requestCount!, windowMs: windowMs(c.policy) })));
-  return denied ? { denial: applicable[denied.index]!.denial, retryAfterSeconds: denied.retryAfterSeconds } : null;
+  const denied = throttler.hitAll(applicable.map((c) => ({ key: c.key, limit: c.policy.requestCount!, windowMs: windowMs(c.policy) })));
+  const outcome = (d: ThrottleDenied | null): ThrottleOutcome => (d ? { denial: applicable[d.index]!.denial, retryAfterSeconds: d.retryAfterSeconds } : null);
+  return denied instanceof Promise ? denied.then(outcome) : outcome(denied);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Verified-JWT cache (issue 4 §6): keyed by a hash of the token (no raw tokens kept), bounded in size
@@ -13,7 +13,7 @@ export class TokenCache<T> {
   constructor(private readonly maxEntries: number) {}
 
   static keyOf(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    return hash('sha256', token, 'base64url');
   }
 
   get(key: string, now: number): T | undefined {

@@ -4,7 +4,7 @@ import { ApiKeyUsage } from '../gateway/api-key-usage.ts';
 import { Authenticator } from '../gateway/authenticate.ts';
 import { BackendJwt } from '../gateway/backend-jwt.ts';
 import { ClientAddress } from '../gateway/client-ip.ts';
-import { gatewayHandler } from '../gateway/gateway.ts';
+import { mountGateway } from '../gateway/gateway.ts';
 import { GatewayState } from '../gateway/state.ts';
 import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
 import { JwtVerifier } from '../core/jwt-verifier.ts';
@@ -86,21 +86,18 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
     services.metrics,
   );
   app.get('/jwks', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(services.backendKeyRing.jwks()));
-  app.all(
-    '/*',
-    gatewayHandler({
-      state,
-      authenticator,
-      throttler,
-      clientAddress: new ClientAddress(config.trustedProxies),
-      backendJwt: new BackendJwt({ keyRing: services.backendKeyRing, clock, ttlSeconds: config.backendJwtTtlSeconds }),
-      usage,
-      clock,
-      denials,
-      fresh: options.fresh ?? (() => true),
-      tls: Boolean(config.tlsCert),
-    }),
-  );
+  mountGateway(app, {
+    state,
+    authenticator,
+    throttler,
+    clientAddress: new ClientAddress(config.trustedProxies),
+    backendJwt: new BackendJwt({ keyRing: services.backendKeyRing, clock, ttlSeconds: config.backendJwtTtlSeconds }),
+    usage,
+    clock,
+    denials,
+    fresh: options.fresh ?? (() => true),
+    tls: Boolean(config.tlsCert),
+  });
 
   const sweeper = setInterval(() => state.sweep(clock.now()), SWEEP_INTERVAL_MS);
   sweeper.unref();
