@@ -26,9 +26,13 @@ export function presentedCredential(headers: IncomingHttpHeaders, query: string)
   const apikey = single(headers.apikey);
   if (authorization === null || apikey === null) return { kind: 'malformed', reason: 'credential headers must be sent once' };
   if (authorization !== undefined) {
-    const match = /^(\S+)(?: +(.*))?$/.exec(authorization);
-    if (!match || match[1]!.toLowerCase() !== 'bearer') return apikey !== undefined ? apiKey(apikey) : { kind: 'none' };
-    const token = match[2] ?? '';
+    // `<scheme> <token>`: the scheme runs to the first space, then spaces, then the token (checked below).
+    const space = authorization.indexOf(' ');
+    const scheme = space < 0 ? authorization : authorization.slice(0, space);
+    if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return apikey !== undefined ? apiKey(apikey) : { kind: 'none' };
+    let start = space < 0 ? authorization.length : space;
+    while (authorization.charCodeAt(start) === 32) start++;
+    const token = authorization.slice(start);
     if (!B64TOKEN.test(token) || token.length > MAX_CREDENTIAL_LENGTH) {
       return { kind: 'malformed', reason: 'invalid authorization header value format' };
     }

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the credentials the backend must never see. */
-const STRIPPED = new Set([
+const STRIPPED = [
   'authorization',
   'apikey',
   'x-jwt-assertion',
@@ -16,7 +16,7 @@ const STRIPPED = new Set([
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
-]);
+];
 
 export interface ForwardContext {
   clientIp: string;
@@ -27,10 +27,13 @@ export interface ForwardContext {
   assertion: string | undefined;
 }
 
-/** The headers sent to the backend: credentials stripped, X-Forwarded-* set by us, backend JWT added. */
-export function backendHeaders(incoming: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
-  const headers: IncomingHttpHeaders = {};
-  for (const name of Object.keys(incoming)) if (!STRIPPED.has(name)) headers[name] = incoming[name];
+/**
+ * The headers sent to the backend: credentials and hop-by-hop headers removed, X-Forwarded-* set by us,
+ * backend JWT added. `headers` is the proxy's own copy of the request's headers, changed in place
+ * (undefined = not sent), so no request pays for another copy.
+ */
+export function backendHeaders(headers: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
+  for (const name of STRIPPED) if (headers[name] !== undefined) headers[name] = undefined;
   headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.clientIp}` : context.clientIp;
   headers['x-forwarded-proto'] = context.proto;
   if (context.host) headers['x-forwarded-host'] = context.host;

@@ -78,8 +78,9 @@ export function normalizePath(rawPath: string): string | null {
 export class RouteTable {
   private byPrefix = new Map<string, CompiledApi>();
   private maxSegments = 0;
-  /** Recent answers by method and raw path (clients call the same paths over and over); reset on rebuild. */
-  private readonly recent = new Map<string, RouteMatch>();
+  /** Recent answers by method, then raw path (clients call the same paths over and over); reset on rebuild. */
+  private readonly recent = new Map<string, Map<string, RouteMatch>>();
+  private recentSize = 0;
 
   rebuild(apis: Iterable<Api>): void {
     const next = new Map<string, CompiledApi>();
@@ -92,15 +93,22 @@ export class RouteTable {
     this.byPrefix = next;
     this.maxSegments = max;
     this.recent.clear();
+    this.recentSize = 0;
   }
 
   match(method: string, rawPath: string): RouteMatch {
-    const key = `${method} ${rawPath}`;
-    let found = this.recent.get(key);
+    let byPath = this.recent.get(method);
+    let found = byPath?.get(rawPath);
     if (!found) {
       found = this.lookup(method, rawPath);
-      if (this.recent.size >= 10_000) this.recent.clear();
-      this.recent.set(key, found);
+      if (this.recentSize >= 10_000) {
+        this.recent.clear();
+        this.recentSize = 0;
+        byPath = undefined;
+      }
+      if (!byPath) this.recent.set(method, (byPath = new Map()));
+      byPath.set(rawPath, found);
+      this.recentSize++;
     }
     return found;
   }

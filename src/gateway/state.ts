@@ -39,6 +39,40 @@ function entityOf(event: ChangeEvent): string | null {
 /** Published and deprecated APIs route; blocked ones route too, so callers learn they are blocked (900907). */
 const routable = (api: Api): boolean => ['PUBLISHED', 'DEPRECATED', 'BLOCKED'].includes(api.lifeCycleStatus);
 
+/**
+ * Values found by a pair of keys (no combined key string built per lookup on the request path), and
+ * removable by their id.
+ */
+class PairIndex<T extends { id: string }> {
+  private readonly byFirst = new Map<string, Map<string, T>>();
+  private readonly byId = new Map<string, readonly [string, string]>();
+
+  constructor(private readonly keysOf: (value: T) => readonly [string, string]) {}
+
+  get(first: string, second: string): T | undefined {
+    return this.byFirst.get(first)?.get(second);
+  }
+
+  put(value: T): void {
+    this.remove(value.id);
+    const keys = this.keysOf(value);
+    let inner = this.byFirst.get(keys[0]);
+    if (!inner) this.byFirst.set(keys[0], (inner = new Map()));
+    inner.set(keys[1], value);
+    this.byId.set(value.id, keys);
+  }
+
+  remove(id: string): void {
+    const keys = this.byId.get(id);
+    if (!keys) return;
+    this.byId.delete(id);
+    const inner = this.byFirst.get(keys[0]);
+    if (inner?.get(keys[1])?.id !== id) return;
+    inner.delete(keys[1]);
+    if (inner.size === 0) this.byFirst.delete(keys[0]);
+  }
+}
+
 export interface ClientMapping {
   applicationId: string;
   keyType: KeyType;
@@ -53,12 +87,10 @@ export class GatewayState {
   readonly apis = new Map<string, Api>();
   readonly applications = new Map<string, Application>();
   readonly clients = new Map<string, ClientMapping>();
-  /** By `${applicationId}|${apiId}`. */
-  readonly subscriptions = new Map<string, Subscription>();
-  private readonly subscriptionKeys = new Map<string, string>();
-  /** By `${level}|${name}`. */
-  readonly policies = new Map<string, ThrottlePolicy>();
-  private readonly policyKeys = new Map<string, string>();
+  /** By application id, then API id. */
+  private readonly subscriptions = new PairIndex<Subscription>((s) => [s.applicationId, s.apiId]);
+  /** By level, then name. */
+  private readonly policies = new PairIndex<ThrottlePolicy>((p) => [p.level, p.name]);
   /** Live opaque access tokens by hash. */
   readonly opaqueTokens = new Map<string, AccessTokenRecord>();
   /**
@@ -102,8 +134,8 @@ export class GatewayState {
     for (const client of clients) {
       if (client.applicationId && client.keyType) this.clients.set(client.consumerKey, { applicationId: client.applicationId, keyType: client.keyType });
     }
-    for (const subscription of subscriptions) this.putSubscription(subscription);
-    for (const policy of policies) this.putPolicy(policy);
+    for (const subscription of subscriptions) this.subscriptions.put(subscription);
+    for (const policy of policies) this.policies.put(policy);
     for (const token of opaque) if (token.hash) this.opaqueTokens.set(token.hash, token);
     this.addRevoked(revoked);
     for (const key of apiKeys) this.apiKeys.set(key.hash, key);
@@ -114,11 +146,11 @@ export class GatewayState {
   }
 
   subscription(applicationId: string, apiId: string): Subscription | undefined {
-    return this.subscriptions.get(`${applicationId}|${apiId}`);
+    return this.subscriptions.get(applicationId, apiId);
   }
 
   policy(level: PolicyLevel, name: string): ThrottlePolicy | undefined {
-    return this.policies.get(`${level}|${name}`);
+    return this.policies.get(level, name);
   }
 
   apply(events: readonly StoredEvent[]): void {
@@ -155,16 +187,16 @@ export class GatewayState {
           this.clients.delete(event.consumerKey);
           break;
         case 'subscription.saved':
-          this.putSubscription(event.subscription);
+          this.subscriptions.put(event.subscription);
           break;
         case 'subscription.deleted':
-          this.deleteByIndex(this.subscriptions, this.subscriptionKeys, event.subscriptionId);
+          this.subscriptions.remove(event.subscriptionId);
           break;
         case 'policy.saved':
-          this.putPolicy(event.policy);
+          this.policies.put(event.policy);
           break;
         case 'policy.deleted':
-          this.deleteByIndex(this.policies, this.policyKeys, event.policyId);
+          this.policies.remove(event.policyId);
           break;
         case 'signing-key.saved':
           if (event.key.purpose === 'access-token') this.signingKeys = [...this.signingKeys.filter((k) => k.kid !== event.key.kid), event.key];
@@ -202,24 +234,5 @@ export class GatewayState {
       if (token.hash) this.opaqueTokens.delete(token.hash);
       this.revokedJtis.set(token.jti, token.expiresAt);
     }
-  }
-
-  private putSubscription(subscription: Subscription): void {
-    const key = `${subscription.applicationId}|${subscription.apiId}`;
-    this.subscriptions.set(key, subscription);
-    this.subscriptionKeys.set(subscription.id, key);
-  }
-
-  private putPolicy(policy: ThrottlePolicy): void {
-    const key = `${policy.level}|${policy.name}`;
-    this.policies.set(key, policy);
-    this.policyKeys.set(policy.id, key);
-  }
-
-  private deleteByIndex<T>(map: Map<string, T>, index: Map<string, string>, id: string): void {
-    const key = index.get(id);
-    if (key === undefined) return;
-    map.delete(key);
-    index.delete(id);
   }
 }

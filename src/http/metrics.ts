@@ -8,21 +8,33 @@ const escapeValue = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g
 
 /**
  * The series key, in the order the caller gives labels (each metric's call sites use one order). On the
- * gateway's request path this runs for every request, so it avoids sorting and allocating arrays.
+ * gateway's request path this runs for every request, so it walks a tree of label names and values
+ * (no sorting, no string building); the key string is built once per distinct label set.
  */
-const keys = new Map<string, string>();
+interface KeyNode {
+  key: string;
+  next: Map<string, Map<string, KeyNode>>;
+}
+const root: KeyNode = { key: '', next: new Map() };
+let distinctKeys = 0;
 
 function key(labels: Labels): string {
-  let raw = '';
-  for (const name in labels) raw += `${name}\u0000${labels[name]}\u0001`;
-  let out = keys.get(raw);
-  if (out === undefined) {
-    out = '';
-    for (const name in labels) out += `${out ? ',' : ''}${name}="${escapeValue(labels[name]!)}"`;
-    // Label values come from a bounded set (routes, methods, statuses, reasons); the cap is a safety net.
-    if (keys.size < 10_000) keys.set(raw, out);
+  let node = root;
+  for (const name in labels) {
+    const value = labels[name]!;
+    let values = node.next.get(name);
+    if (!values) node.next.set(name, (values = new Map()));
+    let child = values.get(value);
+    if (!child) {
+      child = { key: `${node.key ? `${node.key},` : ''}${name}="${escapeValue(value)}"`, next: new Map() };
+      // Label values come from a bounded set (routes, methods, statuses, reasons); the cap is a safety net.
+      if (distinctKeys >= 10_000) return child.key;
+      distinctKeys++;
+      values.set(value, child);
+    }
+    node = child;
   }
-  return out;
+  return node.key;
 }
 
 export class Counter {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsRegistry } from '../../src/http/metrics.ts';
+import { startBackend, type TestBackend } from '../support/backend.ts';
+import { scenario, type Scenario } from '../support/gateway.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/** One sample line's value from a Prometheus text exposition, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('metrics registry (Prometheus text format)', () => {
+  it('keeps one series per label set, in the order given, with escaped values', () => {
+    const registry = new MetricsRegistry();
+    const counter = registry.counter('test_total', 'Things');
+    counter.inc({ route: '/a', status: '200' });
+    counter.inc({ route: '/a', status: '200' }, 2);
+    counter.inc({ route: '/a', status: '404' });
+    counter.inc({ route: 'say "hi"\\\n' });
+    counter.inc();
+    const text = registry.render();
+    expect(text).toContain('# TYPE test_total counter');
+    expect(sample(text, 'test_total{route="/a",status="200"}')).toBe(3);
+    expect(sample(text, 'test_total{route="/a",status="404"}')).toBe(1);
+    expect(sample(text, 'test_total{route="say \\"hi\\"\\\\\\n"}')).toBe(1);
+    expect(sample(text, 'test_total')).toBe(1);
+    expect(counter.get({ route: '/a', status: '200' })).toBe(3);
+  });
+
+  it('renders cumulative histogram buckets with sum and count', () => {
+    const registry = new MetricsRegistry();
+    const histogram = registry.histogram('test_seconds', 'Latency', [0.1, 1]);
+    for (const value of [0.05, 0.5, 5]) histogram.observe(value, { method: 'GET' });
+    const text = registry.render();
+    expect(sample(text, 'test_seconds_bucket{method="GET",le="0.1"}')).toBe(1);
+    expect(sample(text, 'test_seconds_bucket{method="GET",le="1"}')).toBe(2);
+    expect(sample(text, 'test_seconds_bucket{method="GET",le="+Inf"}')).toBe(3);
+    expect(sample(text, 'test_seconds_sum{method="GET"}')).toBeCloseTo(5.55);
+    expect(sample(text, 'test_seconds_count{method="GET"}')).toBe(3);
+  });
+});
+
+describe('gateway /metrics (issue 4 §7)', () => {
+  let server: TestServer;
+  let backend: TestBackend;
+  let s: Scenario;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    backend = await startBackend();
+    s = await scenario(server, { productionUrl: backend.url });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await backend?.close();
+  });
+
+  it('counts requests, latency, denials by reason and verified-token cache hits', async () => {
+    const token = await s.token();
+    for (let i = 0; i < 3; i++) expect((await s.call('/items/1', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await s.call('/items/1')).status).toBe(401);
+    expect((await s.call('/items/1', { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+
+    const response = await fetch(`${server.gateway}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(sample(text, 'gatehouse_gateway_http_requests_total{route="/*",method="GET",status="200"}')).toBe(3);
+    expect(sample(text, 'gatehouse_gateway_http_requests_total{route="/*",method="GET",status="401"}')).toBe(2);
+    expect(sample(text, 'gatehouse_gateway_http_request_duration_seconds_count{method="GET"}')).toBeGreaterThanOrEqual(5);
+    expect(sample(text, 'gatehouse_gateway_denials_total{code="MISSING_CREDENTIALS"}')).toBe(1);
+    expect(sample(text, 'gatehouse_gateway_denials_total{code="INVALID_CREDENTIALS"}')).toBe(1);
+    // The first call verifies the JWT; the next two are answered from the cache.
+    expect(sample(text, 'gatehouse_gateway_token_cache{kind="misses"}')).toBe(1);
+    expect(sample(text, 'gatehouse_gateway_token_cache{kind="hits"}')).toBe(2);
+    expect(sample(text, 'gatehouse_gateway_token_cache{kind="entries"}')).toBe(1);
+    // Nothing secret in the exposition.
+    expect(text).not.toContain(token);
+  });
+});
