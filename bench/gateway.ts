@@ -26,15 +26,32 @@ async function spawnLine(script: string, env: Record<string, string>, prefix: st
   });
 }
 
-function row(label: string, result: LoadResult, baseline: LoadResult | null): Record<string, string | number> {
+interface Sample {
+  result: LoadResult;
+  cpuMicrosPerRequest: number;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percent = (ratio: number): string => `${Math.round(100 * ratio)}%`;
+
+/**
+ * Medians over rounds. Ratios and deltas are taken within each round (the baseline and the target ran
+ * seconds apart, under the same background load), then their median is reported.
+ */
+function row(label: string, runs: Sample[], baseline: Sample[] | null): Record<string, string | number> {
+  const pick = (f: (s: Sample) => number) => median(runs.map(f));
+  const vs = (f: (s: Sample, b: Sample) => number) => (baseline ? median(runs.map((s, i) => f(s, baseline[i]!))) : null);
+  const throughput = vs((s, b) => s.result.requestsPerSecond / b.result.requestsPerSecond);
+  const cpu = vs((s, b) => s.cpuMicrosPerRequest / b.cpuMicrosPerRequest);
   return {
     run: label,
-    'req/s': result.requestsPerSecond,
-    'p50 ms': result.p50Ms,
-    'p99 ms': result.p99Ms,
-    'vs baseline': baseline ? `${Math.round((100 * result.requestsPerSecond) / baseline.requestsPerSecond)}%` : '100%',
-    'p99 Δ ms': baseline ? result.p99Ms - baseline.p99Ms : 0,
-    errors: result.non2xx + result.errors,
+    'req/s': pick((s) => s.result.requestsPerSecond),
+    'p50 ms': pick((s) => s.result.p50Ms),
+    'p99 ms': pick((s) => s.result.p99Ms),
+    'vs baseline': throughput === null ? '100%' : percent(throughput),
+    'p99 Δ ms': vs((s, b) => s.result.p99Ms - b.result.p99Ms) ?? 0,
+    'proxy CPU µs/req': Math.round(pick((s) => s.cpuMicrosPerRequest)),
+    'CPU vs baseline': cpu === null ? '100%' : percent(cpu),
   };
 }
 
@@ -49,8 +66,7 @@ function processCpuMicros(pid: number, workers: number): number {
   return [pid, ...kids].reduce((sum, p) => sum + read(p), 0);
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
 try {
   const backend = await spawnLine('echo-backend.ts', {}, 'backend');
@@ -79,29 +95,23 @@ try {
       ['baseline proxy', `${baselineUrl}/bench/1.0/items`, credentials.JWT!],
       ...Object.entries(credentials).map(([name, headers]): [string, string, Record<string, string>] => [`Gatehouse, ${name}`, `${gatehouse.urls.gateway}/bench/1.0/items`, headers]),
     ];
-    const samples = new Map<string, LoadResult[]>();
-    const cpu = new Map<string, number[]>();
+    const samples = new Map<string, Sample[]>(targets.map(([name]) => [name, []]));
     const pids = new Map(targets.map(([name]) => [name, name === 'baseline proxy' ? children.at(-2)!.pid! : gatehouse.child.pid!]));
     for (let round = 0; round < rounds; round++) {
       for (const [name, url, headers] of targets) {
         let before = 0;
         const result = await load({ url, headers, duration, connections }, () => (before = processCpuMicros(pids.get(name)!, workers)));
         if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
-        samples.set(name, [...(samples.get(name) ?? []), result]);
-        cpu.set(name, [...(cpu.get(name) ?? []), (processCpuMicros(pids.get(name)!, workers) - before) / (result.requestsPerSecond * duration)]);
+        const cpuMicrosPerRequest = (processCpuMicros(pids.get(name)!, workers) - before) / (result.requestsPerSecond * duration);
+        samples.get(name)!.push({ result, cpuMicrosPerRequest });
       }
     }
-    const summary = (name: string): LoadResult => {
-      const runs = samples.get(name)!;
-      return { requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), non2xx: 0, errors: 0 };
-    };
-    const baseline = summary('baseline proxy');
-    const cpuOf = (name: string) => Math.round(median(cpu.get(name)!));
-    rows.push({ ...row(`baseline proxy, ${workers} worker(s)`, baseline, null), 'proxy CPU µs/req': cpuOf('baseline proxy') });
+    const baseline = samples.get('baseline proxy')!;
+    rows.push(row(`baseline proxy, ${workers} worker(s)`, baseline, null));
     for (const name of Object.keys(credentials)) {
-      const result = summary(`Gatehouse, ${name}`);
-      rows.push({ ...row(`Gatehouse, ${name}, ${workers} worker(s)`, result, baseline), 'proxy CPU µs/req': cpuOf(`Gatehouse, ${name}`) });
-      results[`${name}-${workers}`] = result.requestsPerSecond;
+      const runs = samples.get(`Gatehouse, ${name}`)!;
+      rows.push(row(`Gatehouse, ${name}, ${workers} worker(s)`, runs, baseline));
+      results[`${name}-${workers}`] = median(runs.map((r) => r.result.requestsPerSecond));
     }
     for (const child of children.splice(1)) child.kill('SIGTERM');
   }
