@@ -87,14 +87,7 @@ function gatewayHandler(deps: GatewayDeps) {
 
     if (caller?.principal.apiKey) deps.usage.record(caller.principal.apiKey.id, deps.clock.now());
     const assertion = api.backendJwt && caller ? await deps.backendJwt.assertion(caller.principal, api, caller.application, caller.subscription) : undefined;
-    const trustedChain = clientIp !== request.socket.remoteAddress ? request.headers['x-forwarded-for'] : undefined;
-    request.forwardContext = {
-      clientIp,
-      proto: deps.tls ? 'https' : 'http',
-      host: request.headers.host,
-      priorForwardedFor: Array.isArray(trustedChain) ? trustedChain.join(', ') : trustedChain,
-      assertion,
-    };
+    request.forwardContext = forwardContext(request, deps.tls, clientIp, assertion);
     const endpoint = caller?.principal.keyType === 'SANDBOX' ? api.sandboxUrl : (api.productionUrl ?? api.sandboxUrl);
     // Backend timeouts are set once on the connection pool (headersTimeout/bodyTimeout), not per request.
     return reply.from(backendUrl(endpoint!, route.resourcePath, query), PROXY_OPTIONS);
@@ -116,6 +109,18 @@ function throttleChecks(state: GatewayState, route: Found, caller: Caller | null
     { key: `sub|${caller?.subscription.id}`, policy: caller ? state.policy('subscription', caller.subscription.throttlingPolicy) : undefined, denial: 'THROTTLED_SUBSCRIPTION' },
     { key: `app|${caller?.application.id}`, policy: caller ? state.policy('application', caller.application.throttlingPolicy) : undefined, denial: 'THROTTLED_APPLICATION' },
   ];
+}
+
+function forwardContext(request: FastifyRequest, tls: boolean, clientIp: string, assertion: string | undefined): ForwardContext {
+  // A forwarded-for chain is kept only when a trusted proxy vouched for it (the client address came from it).
+  const trustedChain = clientIp !== request.socket.remoteAddress ? request.headers['x-forwarded-for'] : undefined;
+  return {
+    clientIp,
+    proto: tls ? 'https' : 'http',
+    host: request.headers.host,
+    priorForwardedFor: Array.isArray(trustedChain) ? trustedChain.join(', ') : trustedChain,
+    assertion,
+  };
 }
 
 /** One options object for every proxied request: per-request data travels on `request.forwardContext`. */
