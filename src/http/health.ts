@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { MetricsRegistry } from './metrics.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -21,15 +20,16 @@ async function probe(check: ReadinessCheck): Promise<boolean> {
   }
 }
 
-/** Liveness, readiness (503 while a dependency is unreachable) and Prometheus metrics, on both planes. */
-export function registerHealth(app: FastifyInstance, checks: readonly ReadinessCheck[], metrics: MetricsRegistry): void {
+/**
+ * Liveness, readiness (503 while a dependency is unreachable) and Prometheus metrics, on both planes.
+ * `metrics` renders the exposition: this process's registry, or every gateway worker's summed.
+ */
+export function registerHealth(app: FastifyInstance, checks: readonly ReadinessCheck[], metrics: () => string | Promise<string>): void {
   app.get('/health/live', async () => ({ status: 'UP' }));
   app.get('/health/ready', async (_request, reply) => {
     const results = await Promise.all(checks.map(async (c) => [c.name, (await probe(c)) ? 'UP' : 'DOWN'] as const));
     const ready = results.every(([, state]) => state === 'UP');
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status: ready ? 'UP' : 'DOWN', checks: Object.fromEntries(results) });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  );
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(await metrics()));
 }

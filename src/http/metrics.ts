@@ -37,6 +37,17 @@ function key(labels: Labels): string {
   return node.key;
 }
 
+/** A metric's values as plain data: what a gateway worker sends to be summed with the others'. */
+export type MetricSnapshot =
+  | { type: 'counter' | 'gauge'; name: string; help: string; series: Array<[key: string, value: number]> }
+  | { type: 'histogram'; name: string; help: string; bounds: readonly number[]; series: Array<[key: string, value: HistogramSeries]> };
+
+interface HistogramSeries {
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
 export class Counter {
   private readonly values = new Map<string, number>();
   constructor(
@@ -53,10 +64,8 @@ export class Counter {
     return this.values.get(key(labels)) ?? 0;
   }
 
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
-    return lines.join('\n');
+  snapshot(): MetricSnapshot {
+    return { type: 'counter', name: this.name, help: this.help, series: [...this.values] };
   }
 }
 
@@ -71,15 +80,13 @@ export class Gauge {
     this.values.set(key(labels), read);
   }
 
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const [k, read] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${read()}`);
-    return lines.join('\n');
+  snapshot(): MetricSnapshot {
+    return { type: 'gauge', name: this.name, help: this.help, series: [...this.values].map(([k, read]) => [k, read()]) };
   }
 }
 
 export class Histogram {
-  private readonly series = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  private readonly series = new Map<string, HistogramSeries>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -98,17 +105,60 @@ export class Histogram {
     s.count += 1;
   }
 
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const [k, s] of this.series) {
-      const prefix = k ? `${k},` : '';
-      this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket{${prefix}le="${b}"} ${s.buckets[i]}`));
-      lines.push(`${this.name}_bucket{${prefix}le="+Inf"} ${s.count}`);
-      lines.push(`${this.name}_sum${k ? `{${k}}` : ''} ${s.sum}`);
-      lines.push(`${this.name}_count${k ? `{${k}}` : ''} ${s.count}`);
-    }
-    return lines.join('\n');
+  snapshot(): MetricSnapshot {
+    return { type: 'histogram', name: this.name, help: this.help, bounds: this.bounds, series: [...this.series].map(([k, s]) => [k, { ...s, buckets: [...s.buckets] }]) };
   }
+}
+
+const sample = (name: string, key: string, value: number): string => `${name}${key ? `{${key}}` : ''} ${value}`;
+
+function renderMetric(metric: MetricSnapshot): string {
+  const lines = [`# HELP ${metric.name} ${metric.help}`, `# TYPE ${metric.name} ${metric.type}`];
+  if (metric.type === 'histogram') {
+    for (const [k, s] of metric.series) {
+      const prefix = k ? `${k},` : '';
+      metric.bounds.forEach((b, i) => lines.push(`${metric.name}_bucket{${prefix}le="${b}"} ${s.buckets[i]}`));
+      lines.push(`${metric.name}_bucket{${prefix}le="+Inf"} ${s.count}`);
+      lines.push(sample(`${metric.name}_sum`, k, s.sum));
+      lines.push(sample(`${metric.name}_count`, k, s.count));
+    }
+  } else {
+    for (const [k, v] of metric.series) lines.push(sample(metric.name, k, v));
+  }
+  return lines.join('\n');
+}
+
+/** The Prometheus text exposition of some metrics. */
+export function renderSnapshots(metrics: readonly MetricSnapshot[]): string {
+  return `${metrics.map(renderMetric).join('\n')}\n`;
+}
+
+/**
+ * Several processes' metrics as one (`--workers N`): series with the same name and labels are summed
+ * (counters, gauges such as cache hits and entries, histogram buckets, sums and counts).
+ */
+export function mergeSnapshots(processes: ReadonlyArray<readonly MetricSnapshot[]>): MetricSnapshot[] {
+  const merged = new Map<string, MetricSnapshot>();
+  for (const metrics of processes) {
+    for (const metric of metrics) {
+      const into = merged.get(metric.name);
+      if (!into) {
+        merged.set(metric.name, structuredClone(metric));
+      } else if (into.type === 'histogram' && metric.type === 'histogram') {
+        const series = new Map(into.series);
+        for (const [k, s] of metric.series) {
+          const total = series.get(k);
+          series.set(k, total ? { buckets: total.buckets.map((b, i) => b + (s.buckets[i] ?? 0)), sum: total.sum + s.sum, count: total.count + s.count } : s);
+        }
+        into.series = [...series];
+      } else if (into.type !== 'histogram' && metric.type !== 'histogram') {
+        const series = new Map(into.series);
+        for (const [k, v] of metric.series) series.set(k, (series.get(k) ?? 0) + v);
+        into.series = [...series];
+      }
+    }
+  }
+  return [...merged.values()];
 }
 
 export class MetricsRegistry {
@@ -126,8 +176,12 @@ export class MetricsRegistry {
     return this.add(new Histogram(name, help, bounds));
   }
 
+  snapshot(): MetricSnapshot[] {
+    return this.metrics.map((m) => m.snapshot());
+  }
+
   render(): string {
-    return `${this.metrics.map((m) => m.render()).join('\n')}\n`;
+    return renderSnapshots(this.snapshot());
   }
 
   private add<T extends Counter | Gauge | Histogram>(metric: T): T {

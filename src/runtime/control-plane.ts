@@ -16,7 +16,7 @@ export async function buildControlPlane(services: Services, readiness: readonly 
     plane: 'control',
     ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
   });
-  registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], services.metrics);
+  registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], () => services.metrics.render());
   registerAssets(app);
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
   await registerRestApis(app, services);

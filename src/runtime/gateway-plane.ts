@@ -18,6 +18,8 @@ export interface GatewayOptions {
   /** Whether this process can vouch for fresh revocation state (cluster mode); always true alone. */
   fresh?: () => boolean;
   readiness?: ReadinessCheck[];
+  /** Renders `/metrics`; a gateway worker shows every worker's (default: this process's registry). */
+  renderMetrics?: () => string | Promise<string>;
 }
 
 export interface GatewayPlane {
@@ -83,7 +85,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
       { name: 'state', check: async () => options.fresh?.() ?? true },
       ...(options.readiness ?? []),
     ],
-    services.metrics,
+    options.renderMetrics ?? (() => services.metrics.render()),
   );
   app.get('/jwks', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(services.backendKeyRing.jwks()));
   mountGateway(app, {

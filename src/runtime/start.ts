@@ -13,7 +13,7 @@ import { createLogger } from './logger.ts';
 import { RedisEventLink, connectRedis } from './redis-link.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
 import { resolveSystemSecrets } from './system-secret.ts';
-import { WorkerRelay, announceReady, forkGatewayWorkers, receiveRelayedEvents } from './workers.ts';
+import { WorkerRelay, announceReady, forkGatewayWorkers, receiveRelayedEvents, workerMetrics } from './workers.ts';
 
 export interface RunningServer {
   urls: Urls;
@@ -111,7 +111,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (plan.gateway) {
       const local = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
       const throttler: Throttler = redis ? new RedisThrottler({ redis: redis.commands, fallback: local, clock: services.clock, log }) : local;
-      const gateway: GatewayPlane = await buildGatewayPlane(services, { throttler, fresh, readiness });
+      const gateway: GatewayPlane = await buildGatewayPlane(services, {
+        throttler,
+        fresh,
+        readiness,
+        ...(plan.worker && { renderMetrics: workerMetrics(services.metrics) }),
+      });
       closers.push(() => gateway.close());
       // Ready (state loaded, applying relayed events) before the first request can arrive.
       if (plan.worker) announceReady();

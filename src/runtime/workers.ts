@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { ChangeBus, StoredEvent } from '../core/events.ts';
+import { mergeSnapshots, renderSnapshots, type MetricSnapshot, type MetricsRegistry } from '../http/metrics.ts';
 
 /**
  * `--workers N`: the primary process runs the control plane (role `all`) and forks N gateway workers
@@ -12,6 +13,19 @@ const EVENTS = 'gatehouse:events';
 const ACK = 'gatehouse:ack';
 const READY = 'gatehouse:ready';
 const ACK_TIMEOUT_MS = 2000;
+/** A worker asks the primary for every worker's metrics; the primary collects them and answers. */
+const METRICS_REQUEST = 'gatehouse:metrics-request';
+const METRICS_COLLECT = 'gatehouse:metrics-collect';
+const METRICS_REPLY = 'gatehouse:metrics-reply';
+const METRICS_RESULT = 'gatehouse:metrics-result';
+const METRICS_TIMEOUT_MS = 1000;
+
+interface MetricsMessage {
+  type: typeof METRICS_REQUEST | typeof METRICS_COLLECT | typeof METRICS_REPLY | typeof METRICS_RESULT;
+  id: number;
+  /** Each process's metrics: one worker's in a reply, every worker's in a result. */
+  metrics?: MetricSnapshot[][];
+}
 
 interface EventsMessage {
   type: typeof EVENTS;
@@ -29,14 +43,18 @@ export class WorkerRelay {
   private readonly alive = new Set<Worker>();
   private readonly ready = new Set<Worker>();
   private readonly waiting = new Map<number, { pending: Set<Worker>; done: () => void }>();
+  private collections = 0;
+  private readonly collecting = new Map<number, (worker: Worker, metrics: MetricSnapshot[]) => void>();
 
   constructor(private readonly log: Logger) {}
 
   adopt(worker: Worker): void {
     this.alive.add(worker);
-    worker.on('message', (message: { type?: string; seq?: number }) => {
+    worker.on('message', (message: { type?: string; seq?: number; id?: number; metrics?: MetricSnapshot[][] }) => {
       if (message.type === READY) this.ready.add(worker);
       if (message.type === ACK && typeof message.seq === 'number') this.acknowledge(message.seq, worker);
+      if (message.type === METRICS_REQUEST && typeof message.id === 'number') void this.answerMetrics(worker, message.id);
+      if (message.type === METRICS_REPLY && typeof message.id === 'number') this.collecting.get(message.id)?.(worker, message.metrics?.[0] ?? []);
     });
     worker.on('exit', () => {
       this.alive.delete(worker);
@@ -71,6 +89,28 @@ export class WorkerRelay {
     });
   };
 
+  /** Collects every serving worker's metrics (those that answer within the timeout) for the one that asked. */
+  private async answerMetrics(requester: Worker, id: number): Promise<void> {
+    const collection = ++this.collections;
+    const pending = new Set([...this.ready].filter((w) => w.isConnected()));
+    const collected: MetricSnapshot[][] = [];
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, METRICS_TIMEOUT_MS);
+      this.collecting.set(collection, (worker, metrics) => {
+        if (!pending.delete(worker)) return;
+        collected.push(metrics);
+        if (pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      for (const worker of pending) worker.send({ type: METRICS_COLLECT, id: collection } satisfies MetricsMessage);
+      if (pending.size === 0) resolve();
+    });
+    this.collecting.delete(collection);
+    if (requester.isConnected()) requester.send({ type: METRICS_RESULT, id, metrics: collected } satisfies MetricsMessage);
+  }
+
   private acknowledge(seq: number, worker: Worker): void {
     const entry = this.waiting.get(seq);
     if (!entry) return;
@@ -88,6 +128,33 @@ export function receiveRelayedEvents(bus: ChangeBus): void {
     if (message.type !== EVENTS || !message.events) return;
     void bus.publish(message.events, 'remote').finally(() => process.send?.({ type: ACK, seq: message.seq ?? 0 } satisfies AckMessage));
   });
+}
+
+/**
+ * Worker side of `/metrics`: answers the primary's collection requests with this worker's metrics, and
+ * returns the renderer for this worker's `/metrics`, which shows every worker's metrics summed (a scrape
+ * lands on any one worker). If the primary does not answer in time, this worker's own are shown.
+ */
+export function workerMetrics(registry: MetricsRegistry): () => Promise<string> {
+  let requests = 0;
+  const results = new Map<number, (metrics: MetricSnapshot[][]) => void>();
+  process.on('message', (message: Partial<MetricsMessage>) => {
+    if (message.type === METRICS_COLLECT) process.send?.({ type: METRICS_REPLY, id: message.id ?? 0, metrics: [registry.snapshot()] } satisfies MetricsMessage);
+    if (message.type === METRICS_RESULT) results.get(message.id ?? 0)?.(message.metrics ?? []);
+  });
+  return async () => {
+    const id = ++requests;
+    const all = await new Promise<MetricSnapshot[][] | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), METRICS_TIMEOUT_MS * 2);
+      results.set(id, (metrics) => {
+        clearTimeout(timer);
+        resolve(metrics);
+      });
+      process.send?.({ type: METRICS_REQUEST, id } satisfies MetricsMessage);
+    });
+    results.delete(id);
+    return all && all.length > 0 ? renderSnapshots(mergeSnapshots(all)) : registry.render();
+  };
 }
 
 export function announceReady(): void {

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetricsRegistry } from '../../src/http/metrics.ts';
+import { mergeSnapshots, MetricsRegistry, renderSnapshots } from '../../src/http/metrics.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { scenario, type Scenario } from '../support/gateway.ts';
+import { sample } from '../support/metrics.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-/** One sample line's value from a Prometheus text exposition, or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('metrics registry (Prometheus text format)', () => {
   it('keeps one series per label set, in the order given, with escaped values', () => {
@@ -38,6 +34,27 @@ describe('metrics registry (Prometheus text format)', () => {
     expect(sample(text, 'test_seconds_bucket{method="GET",le="+Inf"}')).toBe(3);
     expect(sample(text, 'test_seconds_sum{method="GET"}')).toBeCloseTo(5.55);
     expect(sample(text, 'test_seconds_count{method="GET"}')).toBe(3);
+  });
+
+  it('sums several processes\' metrics series by series (gateway workers)', () => {
+    const worker = () => {
+      const registry = new MetricsRegistry();
+      return { registry, requests: registry.counter('req_total', 'Requests'), latency: registry.histogram('lat_seconds', 'Latency', [1]) };
+    };
+    const [a, b] = [worker(), worker()];
+    a.requests.inc({ status: '200' }, 2);
+    b.requests.inc({ status: '200' }, 3);
+    b.requests.inc({ status: '401' });
+    a.latency.observe(0.5);
+    b.latency.observe(2);
+    const text = renderSnapshots(mergeSnapshots([a.registry.snapshot(), b.registry.snapshot()]));
+    expect(sample(text, 'req_total{status="200"}')).toBe(5);
+    expect(sample(text, 'req_total{status="401"}')).toBe(1);
+    expect(sample(text, 'lat_seconds_bucket{le="1"}')).toBe(1);
+    expect(sample(text, 'lat_seconds_bucket{le="+Inf"}')).toBe(2);
+    expect(sample(text, 'lat_seconds_sum')).toBe(2.5);
+    // The sources are left as they were.
+    expect(sample(a.registry.render(), 'req_total{status="200"}')).toBe(2);
   });
 });
 

@@ -9,6 +9,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { aPublishedApi, anAppWithKeys, subscribe, type AppWithKeys } from '../support/fixtures.ts';
 import { basic, postForm } from '../support/http.ts';
+import { sample } from '../support/metrics.ts';
 import { killHard, spawnServer, type ServerProcess } from '../support/process.ts';
 
 /** `--workers 2`: two gateway processes on one port, fed over IPC; a revocation reaches both before the call returns. */
@@ -59,5 +60,15 @@ describe('gateway workers', () => {
       const refused = await Promise.all(Array.from({ length: 8 }, () => fetch(`${base}/items/1`, { headers: { authorization: `Bearer ${token}` } })));
       expect(refused.map((r) => r.status)).toEqual(Array(8).fill(401));
     }
+  });
+
+  it('shows every worker\'s requests in /metrics, whichever worker answers the scrape', async () => {
+    const series = 'gatehouse_gateway_http_requests_total{route="/*",method="GET",status="200"}';
+    const scrape = async () => sample(await (await fetch(`${server.urls.gateway}/metrics`)).text(), series) ?? 0;
+    const before = await scrape();
+    const token = String((await postForm(`${server.urls.control}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(app.client.consumerKey, app.secret) })).body.access_token);
+    // Sequential requests over fresh connections: the primary hands them to the workers in turn.
+    for (let i = 0; i < 12; i++) expect((await fetch(`${base}/items/1`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } })).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect(await scrape()).toBe(before + 12);
   });
 });
