@@ -52,8 +52,10 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   await services.backendKeyRing.ensureLoaded();
   const verifier = new JwtVerifier({ issuer: services.issuer, keys: () => state.signingKeys, clock, leewaySeconds: config.jwtLeewaySeconds });
   const authenticator = new Authenticator({ state, verifier, hasher: services.hasher, clock, cacheSize: config.tokenCacheSize });
+  // A removed signing key's tokens stop verifying at once. New or retired keys change nothing cached:
+  // retired keys still verify, and a replayed creation event must not empty the cache.
   const stopKeyWatch = services.bus.subscribe((events) => {
-    if (events.some((e) => e.event.type.startsWith('signing-key.'))) authenticator.cache.clear();
+    if (events.some((e) => e.event.type === 'signing-key.deleted')) authenticator.cache.clear();
   });
   const usage = new ApiKeyUsage({ apiKeys: services.store.apiKeys, log: services.log, flushIntervalMs: 10_000 });
   usage.start();
