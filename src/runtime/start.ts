@@ -77,16 +77,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     if (!plan.worker) await store.migrate();
     const services = buildServices(config, log, store, resolveSystemSecrets(config, log), options.overrides);
-    const mark = await store.events.mark();
+    // The feed follows the log from this mark and sees every local event from here on (the first
+    // signing key included), so it never replays one of this process's own changes as remote.
+    const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000 });
+    feed.start(await store.events.mark());
+    closers.push(() => feed.stop());
     await services.keyRing.ensureLoaded();
     services.bus.subscribe((events) => {
       if (events.some((e) => e.event.type.startsWith('signing-key.'))) void services.keyRing.reload();
     });
     if (plan.worker) receiveRelayedEvents(services.bus);
     const tls = Boolean(config.tlsCert);
-    const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000 });
-    feed.start(mark);
-    closers.push(() => feed.stop());
     const redis = config.redisUrl ? connectCluster(config.redisUrl, services, feed) : null;
     if (redis) closers.push(() => redis.close());
     const readiness: ReadinessCheck[] = redis ? [redis.readiness] : [];

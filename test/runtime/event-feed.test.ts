@@ -1,0 +1,53 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventOrigin, StoredEvent } from '../../src/core/events.ts';
+import { buildServices } from '../../src/runtime/services.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { aUser } from '../support/fixtures.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * The event feed (src/runtime/event-feed.ts): changes made by another process reach this process's bus
+ * from the shared event log; this process's own changes, the first signing key included, are never
+ * delivered a second time as if they came from elsewhere.
+ */
+
+let server: TestServer;
+const remote: StoredEvent[] = [];
+
+const waitFor = async (done: () => boolean, ms: number) => {
+  for (const until = Date.now() + ms; Date.now() < until && !done(); ) await new Promise((r) => setTimeout(r, 50));
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  server.services.bus.subscribe((events: readonly StoredEvent[], origin: EventOrigin) => {
+    if (origin === 'remote') remote.push(...events);
+  });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('event feed', () => {
+  it("delivers another process's change as remote, and none of this process's own", async () => {
+    const mine = await server.services.applications.create((await aUser(server.services)).id, { name: 'mine', tokenType: 'JWT' });
+
+    // Another process on the same store (as a CLI command or a second control node would be).
+    const other = await openStore({ url: server.config.store, sqliteSynchronous: server.config.sqliteSynchronous });
+    try {
+      const services = buildServices(server.config, pino({ level: 'silent' }), other, [...server.config.secrets!]);
+      const theirs = await services.applications.create((await aUser(services)).id, { name: 'theirs', tokenType: 'JWT' });
+      const arrived = () => remote.some((e) => e.event.type === 'application.saved' && e.event.application.id === theirs.id);
+      // The feed polls every second: well within 5 s.
+      await waitFor(arrived, 5000);
+      expect(arrived()).toBe(true);
+    } finally {
+      await other.close();
+    }
+    // Past another poll, nothing of this process's came back: not its application, not its first signing key.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(remote.filter((e) => e.event.type === 'application.saved' && e.event.application.id === mine.id)).toEqual([]);
+    expect(remote.filter((e) => e.event.type.startsWith('signing-key.'))).toEqual([]);
+  });
+});
