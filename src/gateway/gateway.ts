@@ -1,5 +1,5 @@
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
 import type { Application, Subscription } from '../core/model.ts';
 import type { Counter } from '../http/metrics.ts';
@@ -50,6 +50,12 @@ declare module 'fastify' {
  */
 export function mountGateway(app: FastifyInstance, deps: GatewayDeps): void {
   app.decorateRequest('forwardContext', null);
+  // A fault on the request path (S06): logged without the error's message (it could quote a credential),
+  // answered generically, and nothing forwarded.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    request.log.error({ reqId: request.id, err: { type: error.name, code: error.code, stack: error.stack?.split('\n').slice(1).join('\n') } }, 'gateway request failed');
+    return deny(reply, deps, 'INTERNAL_ERROR');
+  });
   app.all('/*', gatewayHandler(deps));
 }
 

@@ -22,7 +22,9 @@ export type Denial =
   | 'THROTTLED_RESOURCE'
   | 'THROTTLED_SUBSCRIPTION'
   | 'THROTTLED_APPLICATION'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  /** An unexpected failure on the request path (S06): a generic answer, never a forwarded request. */
+  | 'INTERNAL_ERROR';
 
 interface Answer {
   status: number;
@@ -67,6 +69,7 @@ export const ANSWERS: Record<Denial, Answer> = {
   THROTTLED_SUBSCRIPTION: { ...THROTTLED, code: '900804' },
   THROTTLED_APPLICATION: { ...THROTTLED, code: '900803' },
   UNAVAILABLE: { status: 503, code: '900424', message: 'temporarily_unavailable', description: 'The gateway cannot verify credentials right now; retry shortly' },
+  INTERNAL_ERROR: { status: 500, code: '900900', message: 'Unclassified Authentication Failure', description: 'The gateway could not process this request' },
 };
 
 export const REALM = 'gatehouse';

@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import { generateKeyPair, SignJWT, exportSPKI, exportJWK, CompactEncrypt, type CryptoKey } from 'jose';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { scenario, type Scenario } from '../support/gateway.ts';
 import { decodeJwt } from '../support/http.ts';
+import { sample } from '../support/metrics.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Security cases 1D, G01–G12 and G21: how the gateway reads and verifies Bearer credentials. */
@@ -173,6 +174,27 @@ describe('JWT verification', () => {
     const started = performance.now();
     await expectInvalidToken(await call({ authorization: `Bearer ${[header, ...rest].join('.')}` }));
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('J02 a flood of tokens with unknown kids → all invalid_token; no key fetches, store reads or cache growth', async () => {
+    const entries = async () => sample(await (await fetch(`${server.gateway}/metrics`)).text(), 'gatehouse_gateway_token_cache{kind="entries"}');
+    const before = await entries();
+    const store = server.services.store.signingKeys;
+    const list = store.list.bind(store);
+    let storeReads = 0;
+    store.list = (...args) => (storeReads++, list(...args));
+    try {
+      const tokens = await Promise.all(Array.from({ length: 100 }, () => forge({ header: { kid: randomUUID() } })));
+      for (let i = 0; i < tokens.length; i += 25) {
+        const answers = await Promise.all(tokens.slice(i, i + 25).map((token) => call({ authorization: `Bearer ${token}` })));
+        for (const res of answers) await expectInvalidToken(res);
+      }
+    } finally {
+      store.list = list;
+    }
+    expect(storeReads).toBe(0);
+    expect(await entries()).toBe(before);
+    expect((await call({ authorization: `Bearer ${valid}` })).status).toBe(200);
   });
 
   it('G18 error bodies carry no secrets, keys, stack traces or SQL', async () => {

@@ -205,11 +205,13 @@ describe('portal security', () => {
     expect(await secretWorks()).toBe(true);
   });
 
-  it('sign-in returns to the page asked for, but never to another site', async () => {
+  it('A02 sign-in returns to the page asked for, but never to another site', async () => {
     for (const [next, expected] of [
       ['/devportal/applications/x?dialog=token', '/devportal/applications/x?dialog=token'],
       ['https://evil.example/', '/devportal/applications'],
       ['//evil.example/devportal', '/devportal/applications'],
+      ['/\\evil.example', '/devportal/applications'],
+      ['/devportal\\@evil.example', '/devportal/applications'],
       ['/devportal/../oauth2', '/devportal/applications'],
     ]) {
       const client = new CookieClient(server.control);
