@@ -21,13 +21,20 @@ const types = {
     oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export function openPostgresStore(options: PostgresOptions): Store {
-  const pool = new pg.Pool({
+/** The pool's settings: BIGINT as numbers, bounded waits, and synchronous commits (K04). */
+export function poolConfig(options: PostgresOptions): pg.PoolConfig {
+  return {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     types,
     connectionTimeoutMillis: 5000,
-  });
+    // An acknowledged commit is on disk whatever the server's, database's or role's default says.
+    options: '-c synchronous_commit=on',
+  };
+}
+
+export function openPostgresStore(options: PostgresOptions): Store {
+  const pool = new pg.Pool(poolConfig(options));
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
