@@ -1,31 +1,19 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackend, type TestBackend } from '../support/backend.ts';
-import { scenario } from '../support/gateway.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { scenario, serverAndBackend } from '../support/gateway.ts';
 
 /** The optional backend JWT, verified by a backend against the gateway's JWKS as WSO2 backends do. */
 
-let server: TestServer;
-let backend: TestBackend;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await server?.close();
-  await backend?.close();
-});
+const ctx = serverAndBackend();
 
 describe('backend JWT (X-JWT-Assertion)', () => {
   it('is signed by the gateway key, verifies against the gateway JWKS, and says who called through what', async () => {
-    const s = await scenario(server, { productionUrl: backend.url, backendJwt: true });
+    const s = await scenario(ctx.server, { productionUrl: ctx.backend.url, backendJwt: true });
     const token = await s.token({ grant: 'password' });
     expect((await s.call('/items/1', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    const assertion = backend.seen.at(-1)!.headers['x-jwt-assertion'] as string;
+    const assertion = ctx.backend.seen.at(-1)!.headers['x-jwt-assertion'] as string;
     expect(assertion).toBeDefined();
-    const jwks = createRemoteJWKSet(new URL(`${server.gateway}/jwks`));
+    const jwks = createRemoteJWKSet(new URL(`${ctx.server.gateway}/jwks`));
     const { payload, protectedHeader } = await jwtVerify(assertion, jwks, { issuer: 'wso2.org/products/am', algorithms: ['RS256'] });
     expect(protectedHeader.typ).toBe('JWT');
     const claim = (name: string) => payload[`http://wso2.org/claims/${name}`];
@@ -40,12 +28,12 @@ describe('backend JWT (X-JWT-Assertion)', () => {
     expect(payload.sub).toBe(s.app.user.id);
     expect(Number(payload.exp) - Number(payload.iat)).toBe(900);
     // The gateway's backend key is not the Key Manager's token key.
-    expect(protectedHeader.kid).not.toBe(server.services.keyRing.signingKey().kid);
+    expect(protectedHeader.kid).not.toBe(ctx.server.services.keyRing.signingKey().kid);
   });
 
   it('is absent for APIs that did not ask for it', async () => {
-    const s = await scenario(server, { productionUrl: backend.url });
+    const s = await scenario(ctx.server, { productionUrl: ctx.backend.url });
     await s.call('/items/1', { headers: { authorization: `Bearer ${await s.token()}` } });
-    expect(backend.seen.at(-1)!.headers['x-jwt-assertion']).toBeUndefined();
+    expect(ctx.backend.seen.at(-1)!.headers['x-jwt-assertion']).toBeUndefined();
   });
 });

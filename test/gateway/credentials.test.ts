@@ -1,29 +1,20 @@
 import { createServer } from 'node:net';
 import { generateKeyPair, SignJWT, exportSPKI, exportJWK, CompactEncrypt, type CryptoKey } from 'jose';
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackend, type TestBackend } from '../support/backend.ts';
-import { scenario, type Scenario } from '../support/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
 import { decodeJwt } from '../support/http.ts';
 import { sample } from '../support/metrics.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Security cases 1D, G01–G12 and G21: how the gateway reads and verifies Bearer credentials. */
 
-let server: TestServer;
-let backend: TestBackend;
+const ctx = serverAndBackend();
 let s: Scenario;
 let valid: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  backend = await startBackend();
-  s = await scenario(server, { productionUrl: backend.url });
+  s = await scenario(ctx.server, { productionUrl: ctx.backend.url });
   valid = await s.token();
-});
-afterAll(async () => {
-  await server?.close();
-  await backend?.close();
 });
 
 const call = (headers: Record<string, string>, path = '/items/1') => s.call(path, { headers });
@@ -37,7 +28,7 @@ async function expectInvalidToken(res: Response) {
 /** Signs claims like a real token of this app, with any header/claims changes, using a given key. */
 async function forge(options: { header?: Record<string, unknown>; claims?: Record<string, unknown>; key?: CryptoKey; alg?: string } = {}) {
   const { payload } = decodeJwt(valid);
-  const ring = server.services.keyRing.signingKey();
+  const ring = ctx.server.services.keyRing.signingKey();
   return new SignJWT({ ...payload, ...options.claims })
     .setProtectedHeader({ alg: options.alg ?? 'RS256', typ: 'at+jwt', kid: ring.kid, ...options.header })
     .sign(options.key ?? ring.privateKey);
@@ -112,7 +103,7 @@ describe('JWT verification', () => {
   });
 
   it('G08 HS256 signed with the public key (PEM, PEM with whitespace, JWK JSON) → invalid_token', async () => {
-    const jwk = server.services.keyRing.jwks().keys[0]!;
+    const jwk = ctx.server.services.keyRing.jwks().keys[0]!;
     const { importJWK } = await import('jose');
     const publicKey = (await importJWK(jwk, 'RS256')) as CryptoKey;
     const pem = await exportSPKI(publicKey);
@@ -144,17 +135,17 @@ describe('JWT verification', () => {
   });
 
   it('G10 hostile kid values (traversal, SQL, 10 kB, number, object) → invalid_token, nothing logged about them', async () => {
-    const before = server.logs.length;
+    const before = ctx.server.logs.length;
     for (const kid of ['../../../../dev/null', "' OR '1'='1", 'k'.repeat(10_000), 42, { a: 1 }]) {
       const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid })).toString('base64url');
       const [, p, sig] = valid.split('.');
       await expectInvalidToken(await call({ authorization: `Bearer ${header}.${p}.${sig}` }));
     }
-    expect(server.logs.slice(before).join('\n')).not.toMatch(/error|SQL|ENOENT/i);
+    expect(ctx.server.logs.slice(before).join('\n')).not.toMatch(/error|SQL|ENOENT/i);
   });
 
   it('G11 a correctly signed token with another issuer (or a trailing slash), or without its audience → invalid_token', async () => {
-    for (const claims of [{ iss: 'https://evil.example' }, { iss: `${server.control}/` }, { aud: 'another-api' }, { aud: undefined }]) {
+    for (const claims of [{ iss: 'https://evil.example' }, { iss: `${ctx.server.control}/` }, { aud: 'another-api' }, { aud: undefined }]) {
       await expectInvalidToken(await call({ authorization: `Bearer ${await forge({ claims })}` }));
     }
   });
@@ -177,9 +168,9 @@ describe('JWT verification', () => {
   });
 
   it('J02 a flood of tokens with unknown kids → all invalid_token; no key fetches, store reads or cache growth', async () => {
-    const entries = async () => sample(await (await fetch(`${server.gateway}/metrics`)).text(), 'gatehouse_gateway_token_cache{kind="entries"}');
+    const entries = async () => sample(await (await fetch(`${ctx.server.gateway}/metrics`)).text(), 'gatehouse_gateway_token_cache{kind="entries"}');
     const before = await entries();
-    const store = server.services.store.signingKeys;
+    const store = ctx.server.services.store.signingKeys;
     const list = store.list.bind(store);
     let storeReads = 0;
     store.list = (...args) => (storeReads++, list(...args));

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackend, type TestBackend } from '../support/backend.ts';
-import { scenario, type Scenario } from '../support/gateway.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
 
 /** S06: an unexpected failure on the gateway's request path is answered generically and never fails open. */
 
-let server: TestServer;
-let backend: TestBackend;
+const ctx = serverAndBackend();
 let s: Scenario;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  backend = await startBackend();
-  s = await scenario(server, { productionUrl: backend.url });
-});
-afterAll(async () => {
-  await server?.close();
-  await backend?.close();
+  s = await scenario(ctx.server, { productionUrl: ctx.backend.url });
 });
 
 /** Delivers an API as a change event would, with an id past anything the store has written. */
 let nextId = 1_000_000;
-const deliverApi = (api: Scenario['api']) => server.services.bus.publish([{ id: nextId++, at: Date.now(), event: { type: 'api.saved', api } }], 'remote');
+const deliverApi = (api: Scenario['api']) => ctx.server.services.bus.publish([{ id: nextId++, at: Date.now(), event: { type: 'api.saved', api } }], 'remote');
 
 describe('gateway faults', () => {
   it('S06 an exception while handling a request → 500 900900 with a generic body, nothing forwarded, logged without secrets; then it recovers', async () => {
@@ -31,16 +22,16 @@ describe('gateway faults', () => {
 
     // State that cannot work (an endpoint no URL parser accepts) stands in for any bug on the path.
     await deliverApi({ ...s.api, productionUrl: 'http://[not-a-url' });
-    const forwarded = backend.seen.length;
-    const logged = server.logs.length;
+    const forwarded = ctx.backend.seen.length;
+    const logged = ctx.server.logs.length;
     const res = await call();
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ code: '900900', message: 'Unclassified Authentication Failure', description: 'The gateway could not process this request' });
     expect(text).not.toMatch(/not-a-url|Invalid URL|at |\.ts/);
-    expect(backend.seen.length).toBe(forwarded);
-    const log = server.logs.slice(logged).join('\n');
+    expect(ctx.backend.seen.length).toBe(forwarded);
+    const log = ctx.server.logs.slice(logged).join('\n');
     expect(log).toContain('gateway request failed');
     expect(log).not.toContain(token);
     expect(log).not.toContain('not-a-url');

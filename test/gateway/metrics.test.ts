@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeSnapshots, MetricsRegistry, renderSnapshots } from '../../src/http/metrics.ts';
-import { startBackend, type TestBackend } from '../support/backend.ts';
-import { scenario, type Scenario } from '../support/gateway.ts';
+import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
 import { sample } from '../support/metrics.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 
 
 describe('metrics registry (Prometheus text format)', () => {
@@ -59,18 +57,11 @@ describe('metrics registry (Prometheus text format)', () => {
 });
 
 describe('gateway /metrics (issue 4 §7)', () => {
-  let server: TestServer;
-  let backend: TestBackend;
+  const ctx = serverAndBackend();
   let s: Scenario;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    backend = await startBackend();
-    s = await scenario(server, { productionUrl: backend.url });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await backend?.close();
+    s = await scenario(ctx.server, { productionUrl: ctx.backend.url });
   });
 
   it('counts requests, latency, denials by reason and verified-token cache hits', async () => {
@@ -79,7 +70,7 @@ describe('gateway /metrics (issue 4 §7)', () => {
     expect((await s.call('/items/1')).status).toBe(401);
     expect((await s.call('/items/1', { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
 
-    const response = await fetch(`${server.gateway}/metrics`);
+    const response = await fetch(`${ctx.server.gateway}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackend, type TestBackend } from '../support/backend.ts';
-import { scenario } from '../support/gateway.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scenario, serverAndBackend } from '../support/gateway.ts';
 
 /** Application, subscription and resource tiers: 429 with Retry-After and the WSO2 code, then recovery. */
 
-let server: TestServer;
-let backend: TestBackend;
+const ctx = serverAndBackend();
 
 beforeAll(async () => {
-  server = await startTestServer();
-  backend = await startBackend();
   for (const [level, name, count] of [
     ['subscription', 'Tiny', 3],
     ['api', 'TwoPerMin', 2],
   ] as const) {
-    await server.services.policies.create(level, { name, requestCount: count, unitTime: 1, timeUnit: 'min' });
+    await ctx.server.services.policies.create(level, { name, requestCount: count, unitTime: 1, timeUnit: 'min' });
   }
-});
-afterAll(async () => {
-  await server?.close();
-  await backend?.close();
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -33,7 +24,7 @@ async function statuses(call: () => Promise<Response>, n: number): Promise<Respo
 
 describe('throttling', () => {
   it('an application tier (10PerMin) → the 11th request is 429 900803 with Retry-After; the next window is open again', async () => {
-    const s = await scenario(server, { productionUrl: backend.url, appTier: '10PerMin' });
+    const s = await scenario(ctx.server, { productionUrl: ctx.backend.url, appTier: '10PerMin' });
     const token = await s.token();
     const results = await statuses(() => s.call('/items/1', { headers: bearer(token) }), 11);
     expect(results.slice(0, 10).every((r) => r.status === 200)).toBe(true);
@@ -43,16 +34,16 @@ describe('throttling', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await limited.json()).toMatchObject({ code: '900803', message: 'Message throttled out' });
-    server.clock.advance(61_000);
+    ctx.server.clock.advance(61_000);
     try {
       expect((await s.call('/items/1', { headers: bearer(token) })).status).toBe(200);
     } finally {
-      server.clock.advance(-61_000);
+      ctx.server.clock.advance(-61_000);
     }
   });
 
   it('a subscription tier → 429 900804, counted per subscription', async () => {
-    const s = await scenario(server, { productionUrl: backend.url, tier: 'Tiny' });
+    const s = await scenario(ctx.server, { productionUrl: ctx.backend.url, tier: 'Tiny' });
     expect(s.api.policies).toContain('Tiny');
     const token = await s.token();
     const results = await statuses(() => s.call('/items/1', { headers: bearer(token) }), 4);
@@ -61,8 +52,8 @@ describe('throttling', () => {
   });
 
   it('a resource tier → 429 900802, across all applications', async () => {
-    const a = await scenario(server, {
-      productionUrl: backend.url,
+    const a = await scenario(ctx.server, {
+      productionUrl: ctx.backend.url,
       operations: [{ target: '/limited', verb: 'GET', throttlingPolicy: 'TwoPerMin' }, { target: '/free', verb: 'GET' }],
     });
     const token = await a.token();

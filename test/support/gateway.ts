@@ -1,8 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { Api, Role } from '../../src/core/model.ts';
 import { aPublishedApi, anAppWithKeys, subscribe, type AppWithKeys } from './fixtures.ts';
 import { basic, postForm } from './http.ts';
-import type { TestServer } from './server.ts';
+import { startBackend, type TestBackend } from './backend.ts';
+import { startTestServer, type TestServer } from './server.ts';
+
+/**
+ * A test server (with `env`) and a backend for the calling test file: started before its tests, stopped
+ * after. Read them as `ctx.server` and `ctx.backend` inside hooks and tests.
+ */
+export function serverAndBackend(env: Record<string, string> = {}): { readonly server: TestServer; readonly backend: TestBackend } {
+  const ctx = {} as { server: TestServer; backend: TestBackend };
+  beforeAll(async () => {
+    ctx.server = await startTestServer(env);
+    ctx.backend = await startBackend();
+  });
+  afterAll(async () => {
+    await ctx.server?.close();
+    await ctx.backend?.close();
+  });
+  return ctx;
+}
 
 /** Gateway-test set-up: a published API with a scoped resource, and an application subscribed to it. */
 
