@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type TestBackend } from '../support/backend.ts';
-import { clusterEnv, clusterStore } from '../support/cluster.ts';
-import { aPublishedApi, anAppWithKeys, subscribe, type AppWithKeys } from '../support/fixtures.ts';
+import { clusterEnv, clusterWithOneApp, spawnControlAndGateway } from '../support/cluster.ts';
+import type { AppWithKeys } from '../support/fixtures.ts';
 import { basic, postForm } from '../support/http.ts';
-import { killHard, spawnServer, type ServerProcess } from '../support/process.ts';
+import { killHard, type ServerProcess } from '../support/process.ts';
 import { announceSkip, postgresUrl, redisUrl } from '../support/services.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
@@ -24,21 +24,16 @@ describe.skipIf(!pg || !redis)('cluster: PostgreSQL failure and recovery', () =>
 
   beforeAll(async () => {
     backend = await startBackend();
-    const db = await clusterStore(pg!);
+    const db = await clusterWithOneApp(pg!, backend.url, 'JWT');
     drop = db.drop;
-    const api = await aPublishedApi(db.services, { productionUrl: backend.url });
-    app = await anAppWithKeys(db.services, { tokenType: 'JWT' });
-    await subscribe(db.services, app, api);
-    await db.store.close();
+    app = db.app;
     const direct = new URL(db.url);
     proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
     await proxy.start();
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
-    const env = clusterEnv(viaProxy.toString(), redis!);
-    control = await spawnServer({ ...env, GATEHOUSE_ROLE: 'control' });
-    gateway = await spawnServer({ ...env, GATEHOUSE_ROLE: 'gateway' }, [], ['gateway']);
-    path = `${gateway.urls.gateway}${api.context}/${api.version}/items/1`;
+    ({ control, gateway } = await spawnControlAndGateway(clusterEnv(viaProxy.toString(), redis!)));
+    path = `${gateway.urls.gateway}${db.apiBase}/items/1`;
   });
   afterAll(async () => {
     for (const p of [control, gateway]) if (p) await killHard(p);

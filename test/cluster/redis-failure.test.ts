@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type TestBackend } from '../support/backend.ts';
-import { PrivateRedis, clusterEnv, clusterStore, freePort } from '../support/cluster.ts';
-import { aPublishedApi, anAppWithKeys, subscribe, type AppWithKeys } from '../support/fixtures.ts';
+import { PrivateRedis, clusterEnv, clusterWithOneApp, freePort, spawnControlAndGateway } from '../support/cluster.ts';
+import type { AppWithKeys } from '../support/fixtures.ts';
 import { basic, postForm } from '../support/http.ts';
-import { killHard, spawnServer, type ServerProcess } from '../support/process.ts';
+import { killHard, type ServerProcess } from '../support/process.ts';
 import { announceSkip, postgresUrl } from '../support/services.ts';
 
 /**
@@ -28,16 +28,11 @@ describe.skipIf(!pg)('cluster: Redis failure and recovery', () => {
     backend = await startBackend();
     redis = new PrivateRedis(await freePort());
     await redis.start();
-    const db = await clusterStore(pg!);
+    const db = await clusterWithOneApp(pg!, backend.url, 'OAUTH');
     drop = db.drop;
-    const api = await aPublishedApi(db.services, { productionUrl: backend.url });
-    app = await anAppWithKeys(db.services, { tokenType: 'OAUTH' });
-    await subscribe(db.services, app, api);
-    await db.store.close();
-    const env = clusterEnv(db.url, redis.url);
-    control = await spawnServer({ ...env, GATEHOUSE_ROLE: 'control' });
-    gateway = await spawnServer({ ...env, GATEHOUSE_ROLE: 'gateway' }, [], ['gateway']);
-    path = `${gateway.urls.gateway}${api.context}/${api.version}/items/1`;
+    app = db.app;
+    ({ control, gateway } = await spawnControlAndGateway(clusterEnv(db.url, redis.url)));
+    path = `${gateway.urls.gateway}${db.apiBase}/items/1`;
   });
   afterAll(async () => {
     for (const p of [control, gateway]) if (p) await killHard(p);

@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config/load.ts';
 import { buildServices, type Services } from '../../src/runtime/services.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/ports.ts';
+import { aPublishedApi, anAppWithKeys, subscribe, type AppWithKeys } from './fixtures.ts';
+import { killHard, spawnServer, type ServerProcess } from './process.ts';
 import { freshPostgresDatabase } from './services.ts';
 
 export const CLUSTER_SECRET = 'cluster-system-secret-0123456789abcdefghijk';
@@ -20,6 +22,34 @@ export async function clusterStore(baseUrl: string): Promise<{ url: string; stor
   await services.policies.seedDefaults();
   await services.keyRing.ensureLoaded();
   return { url: db.url, store, services, drop: db.drop };
+}
+
+/**
+ * A fresh cluster database holding one published API on `backendUrl` and an application of `tokenType`
+ * subscribed to it, closed again so the processes under test own it. `apiBase` is `/{context}/{version}`.
+ */
+export async function clusterWithOneApp(
+  baseUrl: string,
+  backendUrl: string,
+  tokenType: 'JWT' | 'OAUTH',
+): Promise<{ url: string; drop: () => Promise<void>; app: AppWithKeys; apiBase: string }> {
+  const db = await clusterStore(baseUrl);
+  const api = await aPublishedApi(db.services, { productionUrl: backendUrl });
+  const app = await anAppWithKeys(db.services, { tokenType });
+  await subscribe(db.services, app, api);
+  await db.store.close();
+  return { url: db.url, drop: db.drop, app, apiBase: `${api.context}/${api.version}` };
+}
+
+/** One `--role control` and one `--role gateway` process on `env`; neither is left running if the other fails to start. */
+export async function spawnControlAndGateway(env: Record<string, string>): Promise<{ control: ServerProcess; gateway: ServerProcess }> {
+  const control = await spawnServer({ ...env, GATEHOUSE_ROLE: 'control' });
+  try {
+    return { control, gateway: await spawnServer({ ...env, GATEHOUSE_ROLE: 'gateway' }, [], ['gateway']) };
+  } catch (error) {
+    await killHard(control);
+    throw error;
+  }
 }
 
 export function clusterEnv(storeUrl: string, redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
