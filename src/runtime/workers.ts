@@ -23,8 +23,10 @@ const METRICS_TIMEOUT_MS = 1000;
 interface MetricsMessage {
   type: typeof METRICS_REQUEST | typeof METRICS_COLLECT | typeof METRICS_REPLY | typeof METRICS_RESULT;
   id: number;
-  /** Each process's metrics: one worker's in a reply, every worker's in a result. */
-  metrics?: MetricSnapshot[][];
+  /** A reply: this worker's metrics. */
+  metrics?: MetricSnapshot[];
+  /** A result: every worker's metrics, one list per worker. */
+  workers?: MetricSnapshot[][];
 }
 
 interface EventsMessage {
@@ -50,11 +52,11 @@ export class WorkerRelay {
 
   adopt(worker: Worker): void {
     this.alive.add(worker);
-    worker.on('message', (message: { type?: string; seq?: number; id?: number; metrics?: MetricSnapshot[][] }) => {
+    worker.on('message', (message: { type?: string; seq?: number; id?: number; metrics?: MetricSnapshot[] }) => {
       if (message.type === READY) this.ready.add(worker);
       if (message.type === ACK && typeof message.seq === 'number') this.acknowledge(message.seq, worker);
       if (message.type === METRICS_REQUEST && typeof message.id === 'number') void this.answerMetrics(worker, message.id);
-      if (message.type === METRICS_REPLY && typeof message.id === 'number') this.collecting.get(message.id)?.(worker, message.metrics?.[0] ?? []);
+      if (message.type === METRICS_REPLY && typeof message.id === 'number') this.collecting.get(message.id)?.(worker, message.metrics ?? []);
     });
     worker.on('exit', () => {
       this.alive.delete(worker);
@@ -108,7 +110,7 @@ export class WorkerRelay {
       if (pending.size === 0) resolve();
     });
     this.collecting.delete(collection);
-    if (requester.isConnected()) requester.send({ type: METRICS_RESULT, id, metrics: collected } satisfies MetricsMessage);
+    if (requester.isConnected()) requester.send({ type: METRICS_RESULT, id, workers: collected } satisfies MetricsMessage);
   }
 
   private acknowledge(seq: number, worker: Worker): void {
@@ -139,8 +141,8 @@ export function workerMetrics(registry: MetricsRegistry): () => Promise<string> 
   let requests = 0;
   const results = new Map<number, (metrics: MetricSnapshot[][]) => void>();
   process.on('message', (message: Partial<MetricsMessage>) => {
-    if (message.type === METRICS_COLLECT) process.send?.({ type: METRICS_REPLY, id: message.id ?? 0, metrics: [registry.snapshot()] } satisfies MetricsMessage);
-    if (message.type === METRICS_RESULT) results.get(message.id ?? 0)?.(message.metrics ?? []);
+    if (message.type === METRICS_COLLECT) process.send?.({ type: METRICS_REPLY, id: message.id ?? 0, metrics: registry.snapshot() } satisfies MetricsMessage);
+    if (message.type === METRICS_RESULT) results.get(message.id ?? 0)?.(message.workers ?? []);
   });
   return async () => {
     const id = ++requests;
