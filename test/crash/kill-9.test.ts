@@ -11,7 +11,6 @@ import { anAppWithKeys, PASSWORD, type AppWithKeys } from '../support/fixtures.t
 import { basic, postForm } from '../support/http.ts';
 import { killHard, spawnServer, type ServerProcess } from '../support/process.ts';
 import { items, RestClient, restToken } from '../support/rest.ts';
-import type { TestServer } from '../support/server.ts';
 
 /** K01/K02: what a client saw acknowledged survives `kill -9` of the server; K03: a change cut short is all or nothing. */
 
@@ -122,9 +121,7 @@ describe('crash safety', () => {
     const app = apps[1]!;
     server = await spawnServer(env);
     let control = server.urls.control!;
-    // The REST helpers only need the control plane's URL.
-    const at = { control } as TestServer;
-    const devportal = new RestClient(at, { authorization: `Bearer ${await restToken(at, app.user.username, PASSWORD)}` });
+    const devportal = new RestClient({ control }, { authorization: `Bearer ${await restToken({ control }, app.user.username, PASSWORD)}` });
     const keys = await devportal.get(`/applications/${app.application.id}/oauth-keys`);
     const mapping = String(items(keys.body.list)[0]!.keyMappingId);
     const before = await postForm(`${control}/oauth2/token`, { grant_type: 'client_credentials' }, auth(app));

@@ -15,10 +15,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 const remote: StoredEvent[] = [];
 
-const waitFor = async (done: () => boolean, ms: number) => {
-  for (const until = Date.now() + ms; Date.now() < until && !done(); ) await new Promise((r) => setTimeout(r, 50));
-};
-
 beforeAll(async () => {
   server = await startTestServer();
   server.services.bus.subscribe((events: readonly StoredEvent[], origin: EventOrigin) => {
@@ -40,8 +36,7 @@ describe('event feed', () => {
       const theirs = await services.applications.create((await aUser(services)).id, { name: 'theirs', tokenType: 'JWT' });
       const arrived = () => remote.some((e) => e.event.type === 'application.saved' && e.event.application.id === theirs.id);
       // The feed polls every second: well within 5 s.
-      await waitFor(arrived, 5000);
-      expect(arrived()).toBe(true);
+      await expect.poll(arrived, { timeout: 5000, interval: 50 }).toBe(true);
     } finally {
       await other.close();
     }

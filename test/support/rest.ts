@@ -5,6 +5,9 @@ import { PASSWORD } from './fixtures.ts';
 import { basic, postForm } from './http.ts';
 import type { TestServer } from './server.ts';
 
+/** Where the REST calls go: a test server in this process, or a spawned one. */
+type ControlPlane = Pick<TestServer, 'control'>;
+
 /** REST API test helpers: get a token exactly as a WSO2 script does, then call the APIs over HTTP. */
 
 export const DEVPORTAL = '/api/am/devportal/v3';
@@ -30,7 +33,7 @@ export interface RestResponse {
 
 export class RestClient {
   constructor(
-    readonly server: TestServer,
+    readonly server: ControlPlane,
     readonly headers: Record<string, string>,
     readonly base: string = DEVPORTAL,
   ) {}
@@ -63,7 +66,7 @@ export class RestClient {
 }
 
 /** POST /client-registration/v0.17/register with the user's Basic credentials, as WSO2 scripts do. */
-export async function registerClient(server: TestServer, username: string, password: string): Promise<{ clientId: string; clientSecret: string }> {
+export async function registerClient(server: ControlPlane, username: string, password: string): Promise<{ clientId: string; clientSecret: string }> {
   const response = await fetch(`${server.control}/client-registration/v0.17/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: basic(username, password) },
@@ -75,7 +78,7 @@ export async function registerClient(server: TestServer, username: string, passw
 }
 
 /** A password-grant REST token with (at most) the requested `apim:*` scopes. */
-export async function restToken(server: TestServer, username: string, password: string, scopes: readonly string[] = ALL_REST_SCOPES): Promise<string> {
+export async function restToken(server: ControlPlane, username: string, password: string, scopes: readonly string[] = ALL_REST_SCOPES): Promise<string> {
   const client = await registerClient(server, username, password);
   const res = await postForm(
     `${server.control}/oauth2/token`,
@@ -103,7 +106,7 @@ export async function restUser(server: TestServer, roles: Role[] = ['subscriber'
 }
 
 /** An unauthenticated client. */
-export const anonymous = (server: TestServer, base = DEVPORTAL): RestClient => new RestClient(server, {}, base);
+export const anonymous = (server: ControlPlane, base = DEVPORTAL): RestClient => new RestClient(server, {}, base);
 
 /** A minimal valid publisher API body. */
 export function anApiBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
