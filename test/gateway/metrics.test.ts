@@ -56,12 +56,25 @@ describe('metrics registry (Prometheus text format)', () => {
   });
 });
 
-describe('gateway /metrics (issue 4 §7)', () => {
+describe('gateway /metrics and health (issue 4 §7)', () => {
   const ctx = serverAndBackend();
   let s: Scenario;
 
   beforeAll(async () => {
     s = await scenario(ctx.server, { productionUrl: ctx.backend.url });
+  });
+
+  it('answers liveness and readiness with each check, on both planes, uncached', async () => {
+    for (const [base, checks] of [
+      [ctx.server.gateway, { store: 'UP', state: 'UP' }],
+      [ctx.server.control, { store: 'UP' }],
+    ] as const) {
+      expect(await (await fetch(`${base}/health/live`)).json()).toEqual({ status: 'UP' });
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(ready.headers.get('cache-control')).toBe('no-store');
+      expect(await ready.json()).toEqual({ status: 'UP', checks });
+    }
   });
 
   it('counts requests, latency, denials by reason and verified-token cache hits', async () => {
