@@ -18,6 +18,25 @@ const STRIPPED = [
   'x-forwarded-host',
 ];
 
+/**
+ * Gatehouse's own cookies (portal session, CSRF, flash; `__Host-` variants under TLS). Browsers scope
+ * cookies by host, not port, so a portal and a gateway on one hostname share them: the gateway must
+ * not hand a signed-in user's portal session to an API backend.
+ */
+const GATEHOUSE_COOKIE = /^(?:__Host-)?gatehouse-/;
+
+/** The Cookie header without Gatehouse's cookies (undefined when nothing is left); others pass unchanged. */
+export function withoutGatehouseCookies(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const joined = Array.isArray(header) ? header.join('; ') : header;
+  if (!joined.includes('gatehouse-')) return joined;
+  const kept = joined
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !GATEHOUSE_COOKIE.test(pair));
+  return kept.length > 0 ? kept.join('; ') : undefined;
+}
+
 export interface ForwardContext {
   clientIp: string;
   proto: string;
@@ -28,12 +47,13 @@ export interface ForwardContext {
 }
 
 /**
- * The headers sent to the backend: credentials and hop-by-hop headers removed, X-Forwarded-* set by us,
- * backend JWT added. `headers` is the proxy's own copy of the request's headers, changed in place
+ * The headers sent to the backend: credentials, Gatehouse's cookies and hop-by-hop headers removed,
+ * X-Forwarded-* set by us, backend JWT added. `headers` is the proxy's own copy of the request's headers, changed in place
  * (undefined = not sent), so no request pays for another copy.
  */
 export function backendHeaders(headers: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
   for (const name of STRIPPED) if (headers[name] !== undefined) headers[name] = undefined;
+  if (headers.cookie !== undefined) headers.cookie = withoutGatehouseCookies(headers.cookie);
   headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.clientIp}` : context.clientIp;
   headers['x-forwarded-proto'] = context.proto;
   if (context.host) headers['x-forwarded-host'] = context.host;
