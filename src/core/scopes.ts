@@ -33,16 +33,18 @@ export function restScopesFor(roles: readonly Role[]): Set<string> {
 
 /**
  * Scope issuance (SPEC §4): of the requested scopes, keep those defined on an API the application is
- * subscribed to and, for user tokens, whose role bindings the user holds (no bindings = any role).
- * Everything else is dropped; if nothing is left the token gets `default`.
+ * subscribed to and whose role bindings the token's subject holds (no bindings = any role). The
+ * subject is the user for user tokens and the application's owner for application tokens, as in WSO2
+ * (its JDBCScopeValidator checks the application owner's roles for client_credentials). `roles` null
+ * means no subject could be found, so only unbound scopes pass. Nothing left → `default`.
  */
-export function grantApplicationScopes(requested: readonly string[], subscribedApis: readonly Api[], user: User | null): string[] {
+export function grantApplicationScopes(requested: readonly string[], subscribedApis: readonly Api[], roles: readonly Role[] | null): string[] {
   const definitions = new Map(subscribedApis.flatMap((api) => api.scopes.map((s) => [s.name, s] as const)));
   const granted = requested.filter((name) => {
     const definition = definitions.get(name);
     if (!definition) return false;
-    if (!user || definition.bindings.length === 0) return true;
-    return definition.bindings.some((role) => (user.roles as string[]).includes(role));
+    if (definition.bindings.length === 0) return true;
+    return roles !== null && definition.bindings.some((role) => (roles as readonly string[]).includes(role));
   });
   return granted.length > 0 ? granted : [DEFAULT_SCOPE];
 }
@@ -55,13 +57,23 @@ export function grantRestScopes(requested: readonly string[], user: User | null)
 }
 
 /**
+ * Roles that role-bound scopes are checked against: the user's for a user token, else the roles of
+ * the application's owner (a disabled or missing owner holds none).
+ */
+async function subjectRoles(tx: Repositories, client: OAuthClient, user: User | null): Promise<Role[] | null> {
+  if (user) return user.roles;
+  const owner = await tx.users.findById(client.ownerId);
+  return owner && !owner.disabled ? owner.roles : null;
+}
+
+/**
  * SPEC §4 scope issuance for this client and (optional) user: REST clients get `apim:*` scopes limited
  * by the user's roles; application keys get scopes of the APIs their application is subscribed to
- * (blocked subscriptions excluded).
+ * (blocked subscriptions excluded), role-bound ones only if the subject holds the role.
  */
 export async function grantScopes(tx: Repositories, client: OAuthClient, requested: readonly string[], user: User | null): Promise<string[]> {
   if (client.kind === 'rest') return grantRestScopes(requested, user);
-  if (!client.applicationId || requested.length === 0) return grantApplicationScopes([], [], user);
+  if (!client.applicationId || requested.length === 0) return [DEFAULT_SCOPE];
   const subscriptions = await tx.subscriptions.listByApplication(client.applicationId);
   const apis = [];
   for (const subscription of subscriptions) {
@@ -69,5 +81,5 @@ export async function grantScopes(tx: Repositories, client: OAuthClient, request
     const api = await tx.apis.findById(subscription.apiId);
     if (api) apis.push(api);
   }
-  return grantApplicationScopes(requested, apis, user);
+  return grantApplicationScopes(requested, apis, await subjectRoles(tx, client, user));
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anAppWithKeys, PASSWORD, type AppWithKeys } from '../support/fixtures.ts';
+import { aPublishedApi, anAppWithKeys, PASSWORD, subscribe, type AppWithKeys } from '../support/fixtures.ts';
 import { CookieClient, hiddenField } from '../support/browserless.ts';
 import { basic, postForm } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -76,6 +76,16 @@ describe('authorization endpoint', () => {
     expect(tokens.status).toBe(200);
     expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'default' });
     expect(tokens.body.refresh_token).toBeDefined();
+  });
+
+  it('T31 authorization_code: a role-bound scope the signed-in user lacks is dropped', async () => {
+    const api = await aPublishedApi(server.services, { scopes: [{ name: 'read_alpha' }, { name: 'adm_alpha', bindings: ['admin'] }] });
+    await subscribe(server.services, app, api);
+    const { verifier, challenge } = pkce();
+    const location = await approve(new CookieClient(server.control), authorizeQuery({ scope: 'read_alpha adm_alpha' }, challenge));
+    const tokens = await redeem(location.searchParams.get('code')!, verifier);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.scope).toBe('read_alpha');
   });
 
   it('A01 a redirect_uri that is not byte-identical to the registered one → 400 page, no redirect', async () => {

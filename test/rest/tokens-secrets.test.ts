@@ -62,6 +62,25 @@ describe('generate-token', () => {
     }
   });
 
+  it("T31 generate-token grants a role-bound scope only if the application's owner holds the role", async () => {
+    const api = await aPublishedApi(server.services, { scopes: [{ name: 'read_alpha' }, { name: 'adm_alpha', bindings: ['admin'] }] });
+    const keys = await keysFor();
+    await alice.devportal.post('/subscriptions', { applicationId: keys.appId, apiId: api.id, throttlingPolicy: 'Gold' });
+    const res = await alice.devportal.post(`${keys.base}/generate-token`, { scopes: ['read_alpha', 'adm_alpha'] });
+    expect(res.status).toBe(200);
+    expect(res.body.tokenScopes).toEqual(['read_alpha']);
+    expect(decodeJwt(String(res.body.accessToken)).payload.scope).toBe('read_alpha');
+
+    const admin = await restUser(server, ['admin']);
+    const app = await admin.devportal.post('/applications', { name: 'admin-owned', tokenType: 'JWT' });
+    const adminKeys = await admin.devportal.post(`/applications/${app.body.applicationId}/generate-keys`, { keyType: 'PRODUCTION', grantTypesToBeSupported: ['client_credentials'] });
+    await admin.devportal.post('/subscriptions', { applicationId: app.body.applicationId, apiId: api.id, throttlingPolicy: 'Gold' });
+    const granted = await admin.devportal.post(`/applications/${app.body.applicationId}/oauth-keys/${adminKeys.body.keyMappingId}/generate-token`, {
+      scopes: ['read_alpha', 'adm_alpha'],
+    });
+    expect(granted.body.tokenScopes).toEqual(['read_alpha', 'adm_alpha']);
+  });
+
   it('an OAUTH application gets opaque tokens', async () => {
     const keys = await keysFor('OAUTH');
     const res = await alice.devportal.post(`${keys.base}/generate-token`, { validityPeriod: 60 });

@@ -1,7 +1,7 @@
 import { invalidGrant, invalidScope } from '../errors.ts';
 import { required } from '../form.ts';
 import type { Grant } from './grant.ts';
-import { tokenResponse } from './grant.ts';
+import { grantScopes, tokenResponse } from './grant.ts';
 
 /**
  * RFC 6749 §6 with rotation: each refresh token works once. Presenting a used one means it leaked, so
@@ -24,7 +24,9 @@ export const refreshTokenGrant: Grant = {
       client,
       tokenType,
       user,
-      scopes: requestedScopes.length > 0 ? requestedScopes : record.scopes,
+      // Scopes are checked again as on first issuance: a subject that lost a role (for an application
+      // token, the application's owner) or an unsubscribed API no longer yields the scope.
+      scopes: await grantScopes(deps.store, client, requestedScopes.length > 0 ? requestedScopes : record.scopes, user),
       // RFC 6749 §6: a narrower access token does not narrow the grant.
       refreshScopes: record.scopes,
       grantId: record.grantId,
