@@ -50,7 +50,11 @@ export class ApiKeyService {
       throw invalid('permittedIP', (error as Error).message);
     }
     const permittedReferers = commaList('permittedReferer', input.permittedReferer);
-    refererMatcher(permittedReferers);
+    try {
+      refererMatcher(permittedReferers);
+    } catch (error) {
+      throw invalid('permittedReferer', (error as Error).message);
+    }
     const requested = input.validityPeriod === undefined || input.validityPeriod === null ? -1 : integer('validityPeriod', input.validityPeriod);
     return this.deps.changes.run(async (tx, emit) => {
       const issued = this.build(application.id, keyType, {

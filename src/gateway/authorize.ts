@@ -18,12 +18,21 @@ function restrictionsOf(key: ApiKeyRecord): (facts: RequestFacts) => boolean {
   let check = restrictionCache.get(key);
   if (!check) {
     const ips = key.permittedIps.length > 0 ? parseIpList(key.permittedIps) : null;
-    const referers = key.permittedReferers.length > 0 ? refererMatcher(key.permittedReferers) : null;
+    const referers = key.permittedReferers.length > 0 ? referersOf(key) : null;
     // A referer restriction with no Referer header fails (WSO2 ApiKeyAuthenticator).
     check = (facts) => (!ips || ipAllowed(ips, facts.clientIp)) && (!referers || (facts.referer !== undefined && referers(facts.referer)));
     restrictionCache.set(key, check);
   }
   return check;
+}
+
+/** A pattern stored before the stricter parser (say `shop*.example.com`) fails closed: no Referer matches. */
+function referersOf(key: ApiKeyRecord): (referer: string) => boolean {
+  try {
+    return refererMatcher(key.permittedReferers);
+  } catch {
+    return () => false;
+  }
 }
 
 const AUTH_TYPE_ALLOWS: Record<Operation['authType'], (p: Principal) => boolean> = {

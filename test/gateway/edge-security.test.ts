@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { refererMatcher } from '../../src/core/ip-match.ts';
+import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
+
+/** Gateway edge cases found in review (issue 12): G23 Referer restrictions. */
+
+const ctx = serverAndBackend();
+let s: Scenario;
+
+beforeAll(async () => {
+  s = await scenario(ctx.server, { productionUrl: ctx.backend.url });
+});
+
+describe('G23 API-key Referer restrictions match scheme, host and path separately', () => {
+  const matches = (pattern: string, referer: string) => refererMatcher([pattern])(referer);
+
+  it('G23 a wildcard host pattern cannot be satisfied from the path, query, fragment or user information', () => {
+    const pattern = 'https://*.example.com/*';
+    for (const ok of ['https://shop.example.com/cart', 'https://a.b.example.com/', 'https://SHOP.Example.com/x?y=1', 'https://shop.example.com:443/x']) {
+      expect(matches(pattern, ok), ok).toBe(true);
+    }
+    for (const bypass of [
+      'https://evil.com/https://a.example.com/',
+      'https://evil.com/?https://a.example.com/x',
+      'https://evil.com#https://a.example.com/x',
+      'https://a.example.com@evil.com/',
+      'https://user:pw@a.example.com/',
+      'https://a.example.com.evil.com/',
+      'https://evil.com/.example.com/',
+      'https://example.com/',
+      'https://shopexample.com/',
+      'http://shop.example.com/',
+      'https://shop.example.com:8443/',
+      'shop.example.com/',
+      'not a url',
+    ]) {
+      expect(matches(pattern, bypass), bypass).toBe(false);
+    }
+  });
+
+  it('G23 internationalised names compare as punycode; a look-alike host does not match', () => {
+    const pattern = 'https://*.bücher.example/*';
+    expect(matches(pattern, 'https://shop.xn--bcher-kva.example/')).toBe(true);
+    expect(matches(pattern, 'https://shop.bücher.example/')).toBe(true);
+    expect(matches(pattern, 'https://shop.bucher.example/')).toBe(false);
+    // Cyrillic "а" in exаmple: another host altogether.
+    expect(matches('https://*.example.com/*', 'https://shop.ex\u0430mple.com/')).toBe(false);
+  });
+
+  it('G23 patterns without a scheme (as WSO2 allows) admit http and https on that host only', () => {
+    expect(matches('*.example.com/*', 'http://a.example.com/x')).toBe(true);
+    expect(matches('*.example.com/*', 'https://a.example.com/x')).toBe(true);
+    expect(matches('*.example.com/*', 'https://evil.com/a.example.com/x')).toBe(false);
+    expect(matches('*.example.com/*', 'ftp://a.example.com/x')).toBe(false);
+    // No path in the pattern: any path on exactly that host.
+    expect(matches('example.com', 'https://example.com/')).toBe(true);
+    expect(matches('example.com', 'http://example.com/a/b?c=d')).toBe(true);
+    expect(matches('example.com', 'https://sub.example.com/')).toBe(false);
+    expect(matches('example.com', 'https://example.com.evil.com/')).toBe(false);
+    expect(matches('example.com', 'https://evil.com/example.com')).toBe(false);
+  });
+
+  it('G23 ports and paths are matched exactly unless wildcarded', () => {
+    expect(matches('localhost:3000/*', 'http://localhost:3000/app')).toBe(true);
+    expect(matches('localhost:3000/*', 'http://localhost:3001/app')).toBe(false);
+    expect(matches('localhost:3000/*', 'http://localhost/app')).toBe(false);
+    expect(matches('localhost:*', 'http://localhost:3001/app')).toBe(true);
+    expect(matches('https://example.com/app/*', 'https://example.com/app/x/y')).toBe(true);
+    expect(matches('https://example.com/app/*', 'https://example.com/application')).toBe(false);
+    expect(matches('https://example.com/app/*', 'https://example.com/other?/app/')).toBe(false);
+    expect(matches('https://example.com/', 'https://example.com/deeper')).toBe(false);
+  });
+
+  it('G23 unreadable patterns are refused as a validation error of permittedReferer when the key is generated', async () => {
+    for (const permittedReferer of ['shop*.example.com', 'ftp://example.com/*', 'https://a@example.com/', 'example.com?x', 'https://']) {
+      expect(() => refererMatcher([permittedReferer]), permittedReferer).toThrow(/invalid Referer pattern/);
+      await expect(
+        ctx.server.services.apiKeys.generate(s.app.user.id, s.app.application.id, 'PRODUCTION', { permittedReferer }),
+        permittedReferer,
+      ).rejects.toMatchObject({ code: 'VALIDATION', field: 'permittedReferer' });
+    }
+  });
+
+  it('G23 through the gateway: the bypass shapes get 403, a real subdomain 200', async () => {
+    const { value } = await ctx.server.services.apiKeys.generate(s.app.user.id, s.app.application.id, 'PRODUCTION', { permittedReferer: 'https://*.example.com/*' });
+    const call = (referer: string) => s.call('/items/1', { headers: { apikey: value, referer } });
+    expect((await call('https://shop.example.com/cart')).status).toBe(200);
+    for (const referer of ['https://evil.com/https://a.example.com/', 'https://evil.com/?https://a.example.com/x', 'https://evil.com#https://a.example.com/x', 'https://a.example.com@evil.com/']) {
+      const res = await call(referer);
+      expect(res.status, referer).toBe(403);
+      expect(await res.json()).toMatchObject({ code: '900908', message: 'Access forbidden for the invocations' });
+    }
+  });
+});
