@@ -143,6 +143,22 @@ export interface SigningKeyRepo {
 /** Which access tokens a revocation covers; exactly one selector. */
 export type TokenSelector = { jti: string } | { grantId: string } | { consumerKey: string } | { userId: string };
 
+/**
+ * Bounds on one housekeeping call: rows per DELETE statement (each its own short transaction) and
+ * statements per rule. What is left over waits for the next call.
+ */
+export interface PurgeLimits {
+  /** Default 5,000. */
+  batchSize?: number;
+  /** Default 20. */
+  maxBatches?: number;
+}
+
+export interface TokenPurgeOptions extends PurgeLimits {
+  /** How long revoked opaque tokens stay for introspection and audit; default 1 hour. */
+  revokedGraceMs?: number;
+}
+
 export interface TokenRepo {
   insertAccessToken(token: AccessTokenRecord): Promise<void>;
   findAccessTokenByHash(hash: string): Promise<AccessTokenRecord | null>;
@@ -167,8 +183,8 @@ export interface TokenRepo {
   /** Marks a code used, only if it is unused; returns it, or null if it was already used. */
   consumeAuthorizationCode(hash: string, now: number): Promise<AuthorizationCodeRecord | null>;
 
-  /** Housekeeping: deletes rows that can never matter again. */
-  purgeExpired(now: number): Promise<number>;
+  /** Housekeeping: deletes rows that can never matter again (the rules are on the implementation); returns how many. */
+  purgeExpired(now: number, options?: TokenPurgeOptions): Promise<number>;
 }
 
 export interface ApiKeyRepo {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { describeStoreConformance } from './conformance.ts';
+import { describeRetentionConformance } from './retention-conformance.ts';
 
-describeStoreConformance('sqlite', async () =>
-  openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'gatehouse-store-')), 'store.db'), synchronous: 'NORMAL' }),
-);
+const openFresh = async () =>
+  openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'gatehouse-store-')), 'store.db'), synchronous: 'NORMAL' });
+
+describeStoreConformance('sqlite', openFresh);
+describeRetentionConformance('sqlite', openFresh);

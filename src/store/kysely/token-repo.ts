@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { RevokedToken } from '../../core/events.ts';
 import type { AccessTokenRecord, AuthorizationCodeRecord, RefreshTokenRecord } from '../../core/model.ts';
-import type { TokenRepo, TokenSelector } from '../ports.ts';
+import type { TokenPurgeOptions, TokenRepo, TokenSelector } from '../ports.ts';
+
 import { guardUnique } from './errors.ts';
 import { insertRow, type Precompiled } from './precompiled.ts';
 import { accessTokenFromRow, accessTokenToRow, codeFromRow, joinScopes, refreshTokenFromRow, refreshTokenToRow } from './rows.ts';
 import type { Database } from './schema.ts';
+import { purgeTokens } from './token-purge.ts';
 
 type Db = Kysely<Database>;
+
 
 /** Column and value a selector picks tokens by. */
 function selectorColumn(selector: TokenSelector | { hash: string }): ['jti' | 'grant_id' | 'consumer_key' | 'user_id' | 'hash', string] {
@@ -162,15 +165,8 @@ export class KyselyTokenRepo implements TokenRepo {
     return row ? codeFromRow(row) : null;
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    // Revoked JWTs stay until they would have expired: they feed the gateway deny-list.
-    const tokens = await this.db.deleteFrom('access_tokens').where('expires_at', '<=', now).executeTakeFirst();
-    const refresh = await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).executeTakeFirst();
-    const codes = await this.db.deleteFrom('authorization_codes').where('expires_at', '<=', now).executeTakeFirst();
-    const sessions = await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
-    return [tokens.numDeletedRows, refresh.numDeletedRows, codes.numDeletedRows, sessions.numDeletedRows].reduce(
-      (sum, n) => sum + Number(n),
-      0,
-    );
+  /** Deletes what can never matter again; the rules are listed in token-purge.ts. */
+  purgeExpired(now: number, options: TokenPurgeOptions = {}): Promise<number> {
+    return purgeTokens(this.db, now, options);
   }
 }

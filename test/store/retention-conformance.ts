@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/ports.ts';
+import { T0, aRefreshToken, anAccessToken } from '../support/factories.ts';
+
+const HOUR = 3_600_000;
+/** The purges' clock: rows kept by one test stay kept in the next. */
+const NOW = T0 + 10 * HOUR;
+
+/**
+ * Housekeeping conformance (issue 11 §5): what each purge removes, what it keeps, and that its work
+ * per call is bounded. Every backend runs these on a database of its own: the purges count rows
+ * across whole tables, so the tests run in order on a store nothing else writes to.
+ */
+export function describeRetentionConformance(name: string, open: () => Promise<Store>): void {
+  describe(`store retention: ${name}`, () => {
+    let store: Store;
+
+    beforeAll(async () => {
+      store = await open();
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('a purge deletes at most batchSize × maxBatches rows per rule and call; the rest waits for the next call', async () => {
+      for (let i = 0; i < 7; i++) await store.tokens.insertAccessToken(anAccessToken({ expiresAt: T0 }));
+      const limits = { batchSize: 2, maxBatches: 2 };
+      expect(await store.tokens.purgeExpired(T0 + 1, limits)).toBe(4);
+      expect(await store.tokens.purgeExpired(T0 + 1, limits)).toBe(3);
+      expect(await store.tokens.purgeExpired(T0 + 1, limits)).toBe(0);
+    });
+
+    it('a purge keeps revoked JWTs until they expire, unless their signing key is gone; revoked opaque tokens go after the grace', async () => {
+      const now = NOW;
+      const kid = randomUUID();
+      await store.signingKeys.create({ kid, purpose: 'access-token', alg: 'RS256', publicJwk: {}, privateKeyEnc: 'enc', status: 'retired', createdAt: T0, retiredAt: T0 });
+      const opaque = (o: Parameters<typeof anAccessToken>[0]) => anAccessToken({ format: 'OPAQUE', hash: randomUUID(), kid: null, expiresAt: null, ...o });
+      const gone = [
+        opaque({ revokedAt: now - 2 * HOUR }),
+        anAccessToken({ kid: 'deleted-kid', expiresAt: null, revokedAt: now - 2 * HOUR }),
+        anAccessToken({ kid, expiresAt: now, revokedAt: null }),
+      ];
+      const kept = [
+        opaque({ revokedAt: now - HOUR / 2 }),
+        opaque({ revokedAt: null }),
+        anAccessToken({ kid, expiresAt: null, revokedAt: now - 2 * HOUR }),
+        anAccessToken({ kid, expiresAt: now + 1, revokedAt: now - 2 * HOUR }),
+        anAccessToken({ kid: 'deleted-kid', expiresAt: null, revokedAt: null }),
+      ];
+      for (const token of [...gone, ...kept]) await store.tokens.insertAccessToken(token);
+
+      expect(await store.tokens.purgeExpired(now)).toBe(gone.length);
+      for (const token of gone) expect(await store.tokens.findAccessTokenByJti(token.jti)).toBeNull();
+      for (const token of kept) expect(await store.tokens.findAccessTokenByJti(token.jti)).not.toBeNull();
+
+      // Once the key is deleted, its revoked JWTs can never verify again: their rows go too.
+      await store.signingKeys.delete(kid);
+      expect(await store.tokens.purgeExpired(now)).toBe(2);
+      expect(await store.tokens.findAccessTokenByJti(kept[2]!.jti)).toBeNull();
+    });
+
+    it('a purge deletes refresh tokens, codes and sessions past their expiry, used or not, and keeps live ones', async () => {
+      const now = NOW;
+      const consumedLive = aRefreshToken({ expiresAt: now + 1, consumedAt: T0 });
+      await store.tokens.insertRefreshToken(aRefreshToken({ expiresAt: now, consumedAt: T0 }));
+      await store.tokens.insertRefreshToken(aRefreshToken({ expiresAt: now - 1, revokedAt: T0 }));
+      await store.tokens.insertRefreshToken(consumedLive);
+      const code = { consumerKey: 'ck', userId: 'u', redirectUri: 'https://c.example/cb', scopes: [], codeChallenge: 'x', grantId: 'g', issuedAt: T0, consumedAt: T0 };
+      await store.tokens.insertAuthorizationCode({ ...code, hash: randomUUID(), expiresAt: now });
+      const liveCode = { ...code, hash: randomUUID(), expiresAt: now + 1 };
+      await store.tokens.insertAuthorizationCode(liveCode);
+      const session = { userId: 'u', csrfToken: 'c', createdAt: T0 };
+      await store.sessions.create({ ...session, idHash: randomUUID(), expiresAt: now });
+      const liveSession = { ...session, idHash: randomUUID(), expiresAt: now + 1 };
+      await store.sessions.create(liveSession);
+
+      expect(await store.tokens.purgeExpired(now)).toBe(4);
+      expect(await store.tokens.findRefreshTokenByHash(consumedLive.hash)).not.toBeNull();
+      expect(await store.tokens.findAuthorizationCode(liveCode.hash)).not.toBeNull();
+      expect(await store.sessions.find(liveSession.idHash)).not.toBeNull();
+    });
+  });
+}
