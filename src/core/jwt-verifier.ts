@@ -19,7 +19,7 @@ const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /**
  * Verifies Gatehouse access-token JWTs (RFC 9068 §4): keys only from the key ring (never from the
  * token's `jwk`/`jku`/`x5u`), algorithms only those of those keys, `typ` at+jwt, exact `iss`, and
- * `exp`/`nbf` with a small leeway. Outcomes are data; callers map codes to responses.
+ * `nbf`/`iat` with a small leeway (`exp` with none). Outcomes are data; callers map codes to responses.
  */
 export class JwtVerifier {
   private readonly imported = new Map<string, CryptoKey>();
@@ -41,8 +41,11 @@ export class JwtVerifier {
       });
       // Keys come only from the key ring: a token naming its own key or key URL is not ours (RFC 8725 §3.10, G09).
       if (['jku', 'jwk', 'x5u', 'x5c'].some((h) => h in protectedHeader)) return { valid: false, code: 'INVALID' };
+      const now = this.options.clock.now();
       // `exp` gets no leeway: a token is dead the second it expires (the leeway covers iat/nbf skew).
-      if (typeof payload.exp === 'number' && payload.exp * 1000 <= this.options.clock.now()) return { valid: false, code: 'EXPIRED' };
+      if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) return { valid: false, code: 'EXPIRED' };
+      // jose checks `iat` only against a maximum age; one issued in the future is a forged or skewed clock (RFC 9068 §4).
+      if (typeof payload.iat === 'number' && payload.iat * 1000 > now + this.options.leewaySeconds * 1000) return { valid: false, code: 'NOT_YET_VALID' };
       const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (!audience.includes(String(payload.client_id))) return { valid: false, code: 'INVALID' };
       return { valid: true, claims: payload as JWTPayload & Record<string, unknown> };

@@ -1,8 +1,10 @@
+import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refererMatcher } from '../../src/core/ip-match.ts';
 import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
+import { decodeJwt } from '../support/http.ts';
 
-/** Gateway edge cases found in review (issue 12): G23 Referer restrictions. */
+/** Gateway edge cases found in review (issue 12): G23 Referer restrictions, G24 JWT iat/nbf leeway. */
 
 const ctx = serverAndBackend();
 let s: Scenario;
@@ -90,5 +92,35 @@ describe('G23 API-key Referer restrictions match scheme, host and path separatel
       expect(res.status, referer).toBe(403);
       expect(await res.json()).toMatchObject({ code: '900908', message: 'Access forbidden for the invocations' });
     }
+  });
+});
+
+describe('G24 JWT nbf and iat get the documented 30 s leeway, no more and no less', () => {
+  let template: Record<string, unknown>;
+  beforeAll(async () => {
+    template = decodeJwt(await s.token()).payload;
+  });
+
+  /** A token of this application, signed by the Key Manager's key, with `claims` changed. */
+  async function tokenWith(claims: Record<string, number>): Promise<string> {
+    const ring = ctx.server.services.keyRing.signingKey();
+    return new SignJWT({ ...template, ...claims }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: ring.kid }).sign(ring.privateKey);
+  }
+  const nowSeconds = () => Math.floor(ctx.server.clock.now() / 1000);
+  const call = async (token: string) => (await s.call('/items/1', { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('G24 iat 120 s in the future → 401 invalid_token; iat 10 s in the future is skew → 200', async () => {
+    const now = nowSeconds();
+    const future = await s.call('/items/1', { headers: { authorization: `Bearer ${await tokenWith({ iat: now + 120, nbf: now - 1, exp: now + 600 })}` } });
+    expect(future.status).toBe(401);
+    expect(future.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse", error="invalid_token"/);
+    expect(await future.json()).toMatchObject({ code: '900901' });
+    expect(await call(await tokenWith({ iat: now + 10, nbf: now - 1, exp: now + 600 }))).toBe(200);
+  });
+
+  it('G24 nbf 10 s in the future is accepted (leeway), 60 s in the future is refused', async () => {
+    const now = nowSeconds();
+    expect(await call(await tokenWith({ iat: now, nbf: now + 10, exp: now + 600 }))).toBe(200);
+    expect(await call(await tokenWith({ iat: now, nbf: now + 60, exp: now + 600 }))).toBe(401);
   });
 });
