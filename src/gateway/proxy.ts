@@ -1,6 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and the credentials the backend must never see. */
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1), the credentials the backend must never see, and the client-address
+ * headers only the gateway may set.
+ */
 const STRIPPED = [
   'authorization',
   'apikey',
@@ -16,6 +19,7 @@ const STRIPPED = [
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  'x-real-ip',
 ];
 
 /**
@@ -48,13 +52,15 @@ export interface ForwardContext {
 
 /**
  * The headers sent to the backend: credentials, Gatehouse's cookies and hop-by-hop headers removed,
- * X-Forwarded-* set by us, backend JWT added. `headers` is the proxy's own copy of the request's headers, changed in place
+ * X-Forwarded-* and X-Real-IP set by us, backend JWT added. `headers` is the proxy's own copy of the request's headers, changed in place
  * (undefined = not sent), so no request pays for another copy.
  */
 export function backendHeaders(headers: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
   for (const name of STRIPPED) if (headers[name] !== undefined) headers[name] = undefined;
   if (headers.cookie !== undefined) headers.cookie = withoutGatehouseCookies(headers.cookie);
   headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.clientIp}` : context.clientIp;
+  // X-Real-IP (nginx) is the address the gateway determined, never the client's claim (CVE-2022-24112).
+  headers['x-real-ip'] = context.clientIp;
   headers['x-forwarded-proto'] = context.proto;
   if (context.host) headers['x-forwarded-host'] = context.host;
   if (context.assertion) headers['x-jwt-assertion'] = context.assertion;

@@ -1,12 +1,18 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refererMatcher } from '../../src/core/ip-match.ts';
 import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
 import { decodeJwt } from '../support/http.ts';
 
-/** Gateway edge cases found in review (issue 12): G23 Referer restrictions, G24 JWT iat/nbf leeway. */
+/**
+ * Gateway edge cases found in review (issue 12): G23 Referer restrictions, G24 JWT iat/nbf leeway, G25
+ * client-address headers.
+ */
 
-const ctx = serverAndBackend();
+/** 127.0.0.2 is the one trusted proxy; the tests' own requests come from 127.0.0.1, an untrusted peer. */
+const PROXY = '127.0.0.2';
+const ctx = serverAndBackend({ GATEHOUSE_TRUSTED_PROXIES: PROXY });
 let s: Scenario;
 
 beforeAll(async () => {
@@ -122,5 +128,41 @@ describe('G24 JWT nbf and iat get the documented 30 s leeway, no more and no les
     const now = nowSeconds();
     expect(await call(await tokenWith({ iat: now, nbf: now + 10, exp: now + 600 }))).toBe(200);
     expect(await call(await tokenWith({ iat: now, nbf: now + 60, exp: now + 600 }))).toBe(401);
+  });
+});
+
+/** A GET through the gateway from a chosen loopback source address (fetch cannot choose one). */
+function getFrom(localAddress: string, path: string, headers: Record<string, string>): Promise<{ status: number }> {
+  const url = new URL(`${ctx.server.gateway}${s.api.context}/${s.api.version}${path}`);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers, localAddress, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The headers the backend received for the last request to `path`. */
+function lastSeen(path: string): IncomingHttpHeaders {
+  const seen = ctx.backend.seen.filter((r) => r.url.endsWith(path)).at(-1);
+  if (!seen) throw new Error(`the backend saw no request to ${path}`);
+  return seen.headers;
+}
+
+describe('G25 client-address headers reaching the backend are the gateway\'s, not the client\'s', () => {
+  it('G25 a client-sent X-Real-IP is replaced by the address the gateway determined (the peer)', async () => {
+    const res = await s.call('/public', { headers: { 'x-real-ip': '6.6.6.6', 'x-forwarded-for': '6.6.6.6', forwarded: 'for=6.6.6.6' } });
+    expect(res.status).toBe(200);
+    const headers = lastSeen('/public');
+    expect(headers['x-real-ip']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers.forwarded).toBeUndefined();
+  });
+
+  it('G25 behind a trusted proxy, X-Real-IP is the client named by its X-Forwarded-For', async () => {
+    expect((await getFrom(PROXY, '/public', { 'x-real-ip': '6.6.6.6', 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
+    expect(lastSeen('/public')['x-real-ip']).toBe('203.0.113.7');
   });
 });
