@@ -2,12 +2,13 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refererMatcher } from '../../src/core/ip-match.ts';
+import { ClientAddress } from '../../src/gateway/client-ip.ts';
 import { scenario, type Scenario, serverAndBackend } from '../support/gateway.ts';
 import { decodeJwt } from '../support/http.ts';
 
 /**
  * Gateway edge cases found in review (issue 12): G23 Referer restrictions, G24 JWT iat/nbf leeway, G25
- * client-address headers.
+ * client-address headers, G26 X-Forwarded-For only from trusted proxies.
  */
 
 /** 127.0.0.2 is the one trusted proxy; the tests' own requests come from 127.0.0.1, an untrusted peer. */
@@ -164,5 +165,28 @@ describe('G25 client-address headers reaching the backend are the gateway\'s, no
   it('G25 behind a trusted proxy, X-Real-IP is the client named by its X-Forwarded-For', async () => {
     expect((await getFrom(PROXY, '/public', { 'x-real-ip': '6.6.6.6', 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
     expect(lastSeen('/public')['x-real-ip']).toBe('203.0.113.7');
+  });
+});
+
+describe('G26 X-Forwarded-For decides the client address only when the peer is a trusted proxy', () => {
+  it('G26 an untrusted peer naming an allowed address in X-Forwarded-For is judged by its own address → 403', async () => {
+    const { value } = await ctx.server.services.apiKeys.generate(s.app.user.id, s.app.application.id, 'PRODUCTION', { permittedIP: '10.1.0.0/16' });
+    const spoofed = await s.call('/items/1', { headers: { apikey: value, 'x-forwarded-for': '10.1.2.3' } });
+    expect(spoofed.status).toBe(403);
+    expect(await spoofed.json()).toMatchObject({ code: '900908', message: 'Access forbidden for the invocations' });
+    // The same header from the trusted proxy is believed; a forged left-most hop behind it is not.
+    expect((await getFrom(PROXY, '/items/1', { apikey: value, 'x-forwarded-for': '10.1.2.3' })).status).toBe(200);
+    expect((await getFrom(PROXY, '/items/1', { apikey: value, 'x-forwarded-for': '10.1.2.3, 6.6.6.6' })).status).toBe(403);
+    expect((await getFrom(PROXY, '/items/1', { apikey: value, 'x-forwarded-for': `10.1.2.3, ${PROXY}` })).status).toBe(200);
+  });
+
+  it('G26 ClientAddress: the peer unless it is trusted, then the nearest untrusted hop', () => {
+    const address = new ClientAddress(['192.0.2.0/24']);
+    expect(address.of('198.51.100.9', '10.1.2.3')).toBe('198.51.100.9');
+    expect(address.of('192.0.2.1', '10.1.2.3')).toBe('10.1.2.3');
+    expect(address.of('192.0.2.1', '6.6.6.6, 10.1.2.3, 192.0.2.2')).toBe('10.1.2.3');
+    expect(address.of('192.0.2.1', ['6.6.6.6', '10.1.2.3'])).toBe('10.1.2.3');
+    expect(address.of('192.0.2.1', undefined)).toBe('192.0.2.1');
+    expect(new ClientAddress([]).of('198.51.100.9', '10.1.2.3')).toBe('198.51.100.9');
   });
 });
