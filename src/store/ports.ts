@@ -216,10 +216,27 @@ export interface EventMark {
   visible: number[];
 }
 
+export interface EventPurgeOptions extends PurgeLimits {
+  now: number;
+  /** The hard cap: older events go whatever the consumers say (readers further behind must restart). */
+  maxAgeMs: number;
+  /** Younger events always stay, whatever the consumers say. */
+  minAgeMs: number;
+  /** Consumers not seen for this long are ignored (and forgotten): they must restart from a snapshot. */
+  consumerStaleMs: number;
+}
+
 export interface EventLog {
   append(event: ChangeEvent, at: number): Promise<StoredEvent>;
   /** The mark of what this reader (or transaction) sees now. */
   mark(): Promise<EventMark>;
+  /** Records that consumer `id` has read every event with id ≤ `cursor`, as of `now` (an upsert). */
+  recordConsumer(id: string, cursor: number, now: number): Promise<void>;
+  /**
+   * Deletes events older than `maxAgeMs`, and events older than `minAgeMs` that every live consumer
+   * has read; forgets consumers not seen for `consumerStaleMs`. Returns how many events went.
+   */
+  purge(options: EventPurgeOptions): Promise<number>;
   /** Deletes events older than `before` (processes further behind must restart); returns how many. */
   purgeBefore(before: number): Promise<number>;
   /** Events with id > `afterId`, oldest first. */

@@ -4,6 +4,7 @@ import type { Store } from '../../src/store/ports.ts';
 import { T0, aRefreshToken, anAccessToken } from '../support/factories.ts';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 /** The purges' clock: rows kept by one test stay kept in the next. */
 const NOW = T0 + 10 * HOUR;
 
@@ -80,6 +81,31 @@ export function describeRetentionConformance(name: string, open: () => Promise<S
       expect(await store.tokens.findRefreshTokenByHash(consumedLive.hash)).not.toBeNull();
       expect(await store.tokens.findAuthorizationCode(liveCode.hash)).not.toBeNull();
       expect(await store.sessions.find(liveSession.idHash)).not.toBeNull();
+    });
+    it('event log: the hard cap deletes old events whatever consumers say; younger ones wait for every live consumer', async () => {
+      const append = (apiId: string, at: number) => store.events.append({ type: 'api.deleted', apiId }, at);
+      await append('past the hard cap', NOW - 8 * DAY);
+      const read = await append('read by all', NOW - 2 * HOUR);
+      const half = await append('read by one', NOW - 2 * HOUR);
+      const recent = await append('younger than minAgeMs', NOW - HOUR / 6);
+      const remaining = async () => (await store.events.since(0, 100)).map((e) => e.id);
+      const options = (now: number) => ({ now, maxAgeMs: 7 * DAY, minAgeMs: HOUR, consumerStaleMs: DAY });
+      await store.events.recordConsumer('a', half.id, NOW);
+      await store.events.recordConsumer('b', read.id, NOW - 60_000);
+      await store.events.recordConsumer('stale', 0, NOW - 2 * DAY);
+
+      expect(await store.events.purge(options(NOW))).toBe(2);
+      expect(await remaining()).toEqual([half.id, recent.id]);
+
+      // b moves on: what both have read goes once it is older than minAgeMs; the recent event waits.
+      await store.events.recordConsumer('b', recent.id, NOW);
+      expect(await store.events.purge(options(NOW))).toBe(1);
+      expect(await remaining()).toEqual([recent.id]);
+
+      // Every consumer stale: nothing is known about who still reads, so only the hard cap deletes.
+      expect(await store.events.purge(options(NOW + 3 * DAY))).toBe(0);
+      expect(await store.events.purge(options(NOW + 8 * DAY))).toBe(1);
+      expect(await remaining()).toEqual([]);
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChangeEvent, StoredEvent } from '../../core/events.ts';
-import type { EventLog, EventMark } from '../ports.ts';
+import type { EventLog, EventMark, EventPurgeOptions, PurgeLimits } from '../ports.ts';
+import { deleteInBatches } from './batched-delete.ts';
 import { insertRow, type Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 
@@ -49,9 +50,47 @@ export class KyselyEventLog implements EventLog {
     return { lowWater, visible: rows.map((r) => Number(r.id)).filter((id) => id > lowWater) };
   }
 
-  async purgeBefore(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('change_events').where('created_at', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  async recordConsumer(id: string, cursor: number, now: number): Promise<void> {
+    await this.db
+      .insertInto('event_consumers')
+      .values({ id, cursor, seen_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ cursor, seen_at: now }))
+      .execute();
+  }
+
+  /**
+   * Retention by age and by the slowest live consumer. The consumer rule applies only while at least
+   * one consumer is live: with none recorded, nothing is known about who still reads, so only the
+   * hard cap (`maxAgeMs`) deletes.
+   */
+  async purge(options: EventPurgeOptions): Promise<number> {
+    const { now } = options;
+    const live = await this.db
+      .selectFrom('event_consumers')
+      .select((eb) => [eb.fn.min('cursor').as('low'), eb.fn.countAll().as('n')])
+      .where('seen_at', '>=', now - options.consumerStaleMs)
+      .executeTakeFirstOrThrow();
+    let deleted = await this.deleteEvents(options, now - options.maxAgeMs, null);
+    if (Number(live.n) > 0) deleted += await this.deleteEvents(options, now - options.minAgeMs, Number(live.low));
+    await this.db.deleteFrom('event_consumers').where('seen_at', '<', now - options.consumerStaleMs).execute();
+    return deleted;
+  }
+
+  purgeBefore(before: number): Promise<number> {
+    return this.deleteEvents({}, before, null);
+  }
+
+  /** Events created before `before` (and with id ≤ `upToId`, if given), in bounded batches. */
+  private deleteEvents(limits: PurgeLimits, before: number, upToId: number | null): Promise<number> {
+    return deleteInBatches(limits, (limit) =>
+      this.db
+        .deleteFrom('change_events')
+        .where('id', 'in', (eb) => {
+          const old = eb.selectFrom('change_events').select('id').where('created_at', '<', before);
+          return (upToId === null ? old : old.where('id', '<=', upToId)).orderBy('id').limit(limit);
+        })
+        .executeTakeFirst(),
+    );
   }
 
   async latestId(): Promise<number> {

@@ -16,3 +16,18 @@ export async function addExpiryIndexes(db: Kysely<unknown>): Promise<void> {
     .where(sql.ref('revoked_at'), 'is not', null)
     .execute();
 }
+
+/**
+ * Schema version 0003 (both dialects): where each reader of the change log stands, so events every
+ * live reader has passed can go early, and an index to find old events by age.
+ */
+export async function addEventConsumers(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  await db.schema
+    .createTable('event_consumers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('cursor', ms, (c) => c.notNull())
+    .addColumn('seen_at', ms, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('change_events_created_at').on('change_events').column('created_at').execute();
+}

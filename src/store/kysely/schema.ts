@@ -20,6 +20,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
   change_events: ChangeEventsTable;
+  event_consumers: EventConsumersTable;
 }
 
 export interface UsersTable {
@@ -199,4 +200,11 @@ export interface ChangeEventsTable {
   type: string;
   payload: string;
   created_at: number;
+}
+
+/** One reader of change_events: it has read every event with id ≤ cursor, as of seen_at. */
+export interface EventConsumersTable {
+  id: string;
+  cursor: number;
+  seen_at: number;
 }

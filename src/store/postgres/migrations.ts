@@ -1,9 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
 import { createInitialSchema } from '../kysely/initial-schema.ts';
-import { addExpiryIndexes } from '../kysely/retention-schema.ts';
+import { addEventConsumers, addExpiryIndexes } from '../kysely/retention-schema.ts';
 
 /** PostgreSQL schema versions, applied in key order. */
 export const postgresMigrations: Record<string, Migration> = {
   '0001_initial': { up: (db: Kysely<unknown>) => createInitialSchema(db, 'postgres') },
   '0002_expiry_indexes': { up: addExpiryIndexes },
+  '0003_event_consumers': { up: (db: Kysely<unknown>) => addEventConsumers(db, 'postgres') },
 };
