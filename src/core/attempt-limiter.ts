@@ -38,6 +38,11 @@ export class AttemptLimiter {
     this.windows.set(key, { count: 1, startedAt: this.options.clock.now() });
   }
 
+  /** Failures counted for `key` in its current window. */
+  failures(key: string): number {
+    return this.current(key)?.count ?? 0;
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }

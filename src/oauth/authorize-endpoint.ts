@@ -75,18 +75,14 @@ export function registerAuthorize(app: FastifyInstance, deps: KeyManagerDeps): v
       const username = field(body, 'username') ?? '';
       const retry = (status: number, message: string) =>
         sendPage(reply, status, loginPage({ params: authz.params, csrf: issuePreAuthToken(request, reply, secure), clientName: authz.client.name, error: message, username }));
-      const limited = [deps.limits.login.check(username), deps.limits.loginByIp.check(request.ip)].find((d) => !d.allowed);
-      if (limited) {
-        reply.header('retry-after', String(limited.retryAfterSeconds));
+      const password = field(body, 'password') ?? '';
+      const outcome = await deps.limits.credentials.guard({ kind: 'password', account: username, ip: request.ip }, () => deps.users.authenticate(username, password));
+      if (outcome.throttled) {
+        reply.header('retry-after', String(outcome.retryAfterSeconds));
         return retry(429, 'Too many failed sign-in attempts. Wait a little and try again.');
       }
-      const user = await deps.users.authenticate(username, field(body, 'password') ?? '');
-      if (!user) {
-        deps.limits.login.fail(username);
-        deps.limits.loginByIp.fail(request.ip);
-        return retry(401, 'Wrong username or password.');
-      }
-      deps.limits.login.reset(username);
+      const user = outcome.value;
+      if (!user) return retry(401, 'Wrong username or password.');
       const { token } = await deps.sessions.create(user.id);
       setSessionCookie(reply, token, secure, SESSION_TTL_SECONDS);
       // 303 so the browser never re-posts the credentials (RFC 9700 §4.12, A03).

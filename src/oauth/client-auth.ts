@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { AttemptLimiter } from '../core/attempt-limiter.ts';
 import type { AuthenticatedClient, ClientService } from '../core/client-service.ts';
-import { OAuthError, invalidClient, invalidRequest } from './errors.ts';
+import type { CredentialThrottle } from '../core/credential-throttle.ts';
+import { invalidClient, invalidRequest, throttled } from './errors.ts';
 import type { Form } from './form.ts';
 
 export interface PresentedClient {
@@ -50,7 +50,7 @@ export function presentedClient(request: FastifyRequest, form: Form): PresentedC
 
 export interface ClientAuthDeps {
   clients: ClientService;
-  limiter: AttemptLimiter;
+  throttle: CredentialThrottle;
   realm: () => string;
 }
 
@@ -59,17 +59,9 @@ export async function authenticateClient(deps: ClientAuthDeps, request: FastifyR
   const presented = presentedClient(request, form);
   const realm = presented?.method === 'client_secret_basic' ? deps.realm() : null;
   if (!presented || presented.clientSecret === undefined) throw invalidClient(realm);
-  const limitKey = `${presented.clientId}|${request.ip}`;
-  const decision = deps.limiter.check(limitKey);
-  if (!decision.allowed) {
-    throw new OAuthError(429, 'invalid_client', 'too many failed client authentication attempts; retry later', {
-      'retry-after': String(decision.retryAfterSeconds),
-    });
-  }
-  const authenticated = await deps.clients.authenticate(presented.clientId, presented.clientSecret);
-  if (!authenticated) {
-    deps.limiter.fail(limitKey);
-    throw invalidClient(realm);
-  }
-  return authenticated;
+  const { clientId, clientSecret } = presented;
+  const outcome = await deps.throttle.guard({ kind: 'clientSecret', account: clientId, ip: request.ip }, () => deps.clients.authenticate(clientId, clientSecret));
+  if (outcome.throttled) throw throttled('invalid_client', outcome.retryAfterSeconds);
+  if (!outcome.value) throw invalidClient(realm);
+  return outcome.value;
 }

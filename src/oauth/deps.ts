@@ -1,6 +1,6 @@
-import type { AttemptLimiter } from '../core/attempt-limiter.ts';
 import type { Changes } from '../core/changes.ts';
 import type { ClientService } from '../core/client-service.ts';
+import type { CredentialThrottle } from '../core/credential-throttle.ts';
 import type { Clock } from '../core/clock.ts';
 import type { CredentialHasher } from '../core/credentials.ts';
 import type { KeyRing } from '../core/key-ring.ts';
@@ -23,7 +23,7 @@ export interface KeyManagerDeps {
   clock: Clock;
   random: Random;
   issuer: () => string;
-  limits: { clientAuth: AttemptLimiter; login: AttemptLimiter; loginByIp: AttemptLimiter };
+  limits: { credentials: CredentialThrottle };
   authorizationCodeTtlSeconds: number;
   /** Whether cookies must be Secure (TLS, or an https issuer behind a proxy). */
   secureCookies: boolean;

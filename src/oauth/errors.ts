@@ -22,4 +22,8 @@ export const unauthorizedClient = (description: string): OAuthError => new OAuth
 export const invalidClient = (basicRealm: string | null, description = 'client authentication failed'): OAuthError =>
   new OAuthError(401, 'invalid_client', description, basicRealm ? { 'www-authenticate': `Basic realm="${basicRealm}"` } : {});
 
+/** 429 while a credential check is throttled (P08, T19); `error` is the code the endpoint uses for a failed check. */
+export const throttled = (error: string, retryAfterSeconds: number): OAuthError =>
+  new OAuthError(429, error, 'too many failed attempts; retry later', { 'retry-after': String(retryAfterSeconds) });
+
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;

@@ -3,7 +3,7 @@ import { seconds } from '../core/clock.ts';
 import { isLive, type AccessTokenRecord, type OAuthClient, type User } from '../core/model.ts';
 import { authenticateClient, parseBasic } from './client-auth.ts';
 import type { KeyManagerDeps } from './deps.ts';
-import { NO_STORE_HEADERS, OAuthError, invalidClient } from './errors.ts';
+import { NO_STORE_HEADERS, OAuthError, invalidClient, throttled } from './errors.ts';
 import { readForm, required, type Form } from './form.ts';
 
 /** Who may introspect: a client (its own tokens) or an admin user with Basic credentials (any token, as WSO2's gateways do). */
@@ -11,20 +11,20 @@ type Caller = { client: OAuthClient } | { admin: User };
 
 async function authenticateCaller(deps: KeyManagerDeps, request: FastifyRequest, form: Form): Promise<Caller> {
   try {
-    const { client } = await authenticateClient({ clients: deps.clients, limiter: deps.limits.clientAuth, realm: deps.issuer }, request, form);
+    const { client } = await authenticateClient({ clients: deps.clients, throttle: deps.limits.credentials, realm: deps.issuer }, request, form);
     return { client };
   } catch (error) {
     const header = request.headers.authorization;
     if (!(error instanceof OAuthError) || error.status !== 401 || !header) throw error;
     const basic = parseBasic(header);
-    const decision = deps.limits.login.check(basic.id);
-    if (!decision.allowed) throw new OAuthError(429, 'invalid_client', 'too many failed attempts; retry later', { 'retry-after': String(decision.retryAfterSeconds) });
-    const user = await deps.users.authenticate(basic.id, basic.secret);
-    if (!user?.roles.includes('admin')) {
-      deps.limits.login.fail(basic.id);
-      throw invalidClient(deps.issuer());
-    }
-    return { admin: user };
+    // A user's password: the same throttle as every sign-in (P08); a non-admin counts as a failure.
+    const outcome = await deps.limits.credentials.guard({ kind: 'password', account: basic.id, ip: request.ip }, async () => {
+      const user = await deps.users.authenticate(basic.id, basic.secret);
+      return user?.roles.includes('admin') ? user : null;
+    });
+    if (outcome.throttled) throw throttled('invalid_client', outcome.retryAfterSeconds);
+    if (!outcome.value) throw invalidClient(deps.issuer());
+    return { admin: outcome.value };
   }
 }
 

@@ -3,7 +3,7 @@ import { DomainError } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { parseBasic } from './client-auth.ts';
 import type { KeyManagerDeps } from './deps.ts';
-import { NO_STORE_HEADERS, OAuthError } from './errors.ts';
+import { NO_STORE_HEADERS, OAuthError, throttled } from './errors.ts';
 
 const unauthorized = (realm: string) =>
   new OAuthError(401, 'invalid_client', 'valid user credentials are required (HTTP Basic)', { 'www-authenticate': `Basic realm="${realm}"` });
@@ -12,14 +12,11 @@ async function authenticateUser(deps: KeyManagerDeps, request: FastifyRequest): 
   const header = request.headers.authorization;
   if (!header || !/^Basic\s/i.test(header)) throw unauthorized(deps.issuer());
   const { id, secret } = parseBasic(header);
-  const decision = deps.limits.login.check(id);
-  if (!decision.allowed) throw new OAuthError(429, 'access_denied', 'too many failed sign-in attempts; retry later', { 'retry-after': String(decision.retryAfterSeconds) });
-  const user = await deps.users.authenticate(id, secret);
-  if (!user) {
-    deps.limits.login.fail(id);
-    throw unauthorized(deps.issuer());
-  }
-  return user;
+  // The same throttle as every sign-in, per (username, address) and per address (P08).
+  const outcome = await deps.limits.credentials.guard({ kind: 'password', account: id, ip: request.ip }, () => deps.users.authenticate(id, secret));
+  if (outcome.throttled) throw throttled('access_denied', outcome.retryAfterSeconds);
+  if (!outcome.value) throw unauthorized(deps.issuer());
+  return outcome.value;
 }
 
 const metadataError = (description: string) => new OAuthError(400, 'invalid_client_metadata', description);

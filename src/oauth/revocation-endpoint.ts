@@ -13,7 +13,7 @@ import { readForm, required } from './form.ts';
 export function revocationEndpoint(deps: KeyManagerDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const form = readForm(request);
-    const { client } = await authenticateClient({ clients: deps.clients, limiter: deps.limits.clientAuth, realm: deps.issuer }, request, form);
+    const { client } = await authenticateClient({ clients: deps.clients, throttle: deps.limits.credentials, realm: deps.issuer }, request, form);
     const token = required(form, 'token');
     const notYours = () => invalidRequest('client is not authorized to revoke the presented token');
 

@@ -30,7 +30,7 @@ export function tokenEndpoint(deps: KeyManagerDeps) {
     const form = readForm(request);
     const grant = supportedGrant(required(form, 'grant_type'));
     const { client, tokenType } = await authenticateClient(
-      { clients: deps.clients, limiter: deps.limits.clientAuth, realm: deps.issuer },
+      { clients: deps.clients, throttle: deps.limits.credentials, realm: deps.issuer },
       request,
       form,
     );

@@ -3,9 +3,9 @@ import type { Config } from '../config/load.ts';
 import { ApiKeyService } from '../core/api-key-service.ts';
 import { ApiService } from '../core/api-service.ts';
 import { ApplicationService } from '../core/application-service.ts';
-import { AttemptLimiter } from '../core/attempt-limiter.ts';
 import { Changes } from '../core/changes.ts';
 import { ClientService } from '../core/client-service.ts';
+import { CredentialThrottle } from '../core/credential-throttle.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { CredentialHasher } from '../core/credentials.ts';
 import { InProcessBus, type ChangeBus } from '../core/events.ts';
@@ -51,7 +51,7 @@ export interface Services {
   apis: ApiService;
   subscriptions: SubscriptionService;
   apiKeys: ApiKeyService;
-  limits: { clientAuth: AttemptLimiter; login: AttemptLimiter; loginByIp: AttemptLimiter };
+  limits: { credentials: CredentialThrottle };
   urls: Urls;
   issuer: () => string;
   secureCookies: boolean;
@@ -105,9 +105,16 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
     subscriptions: new SubscriptionService({ store, changes, applications, apis, clock, random }),
     apiKeys: new ApiKeyService({ store, changes, applications, hasher, clock, random, validity }),
     limits: {
-      clientAuth: new AttemptLimiter({ limit: 50, windowMs: minute, clock }),
-      login: new AttemptLimiter({ limit: 10, windowMs: 15 * minute, clock }),
-      loginByIp: new AttemptLimiter({ limit: 30, windowMs: 15 * minute, clock }),
+      // P08/T19: passwords per (username, address) and per address; one username failing from many
+      // addresses is logged for alerting, never locked. Client secrets are 256-bit, so looser.
+      credentials: new CredentialThrottle({
+        clock,
+        policies: {
+          password: { perAccountAndIp: 10, perIp: 30, accountAlertAt: 50, windowMs: 15 * minute },
+          clientSecret: { perAccountAndIp: 50, perIp: 500, accountAlertAt: 500, windowMs: minute },
+        },
+        onAccountAlert: (alert) => log.warn({ event: 'credentials.account-under-attack', ...alert }, 'many failed credential checks for one account'),
+      }),
     },
     urls,
     issuer,

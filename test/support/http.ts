@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 /** Small HTTP helpers over fetch for endpoint tests. */
 
 export const basic = (id: string, secret: string): string =>
@@ -46,4 +48,36 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
     header: JSON.parse(Buffer.from(h!, 'base64url').toString()) as Record<string, unknown>,
     payload: JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>,
   };
+}
+
+/**
+ * POSTs a form from another loopback address (127.0.0.0/8 is all loopback on Linux), so throttling per
+ * client address can be tested without trusting proxy headers. `rawBody` replaces the form (e.g. JSON).
+ */
+export function postFormFrom(localAddress: string, url: string, params: Record<string, string>, headers: Record<string, string> = {}, rawBody?: string): Promise<FormResponse> {
+  const target = new URL(url);
+  const body = rawBody ?? new URLSearchParams(params).toString();
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: Record<string, unknown> = {};
+          try {
+            parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          } catch {
+            parsed = {};
+          }
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') responseHeaders.set(name, value);
+          resolve({ status: response.statusCode ?? 0, headers: responseHeaders, body: parsed, text });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }

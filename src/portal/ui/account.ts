@@ -41,15 +41,14 @@ export function registerAccount(router: UiRouter): void {
       const { user } = ctx.viewer;
       const password = field(ctx.form, 'password') ?? '';
       if (!constantTimeEqual(password, field(ctx.form, 'confirmPassword') ?? '')) return show(page(ctx, { confirmPassword: 'The passwords do not match.' }), 400);
-      const limited = services.limits.login.check(user.username);
-      if (!limited.allowed) {
-        ctx.reply.header('retry-after', String(limited.retryAfterSeconds));
-        return show(page(ctx, { currentPassword: `Too many failed attempts. Try again in ${limited.retryAfterSeconds} seconds.` }), 429);
+      const current = field(ctx.form, 'currentPassword') ?? '';
+      const attempt = { kind: 'password', account: user.username, ip: ctx.request.ip } as const;
+      const outcome = await services.limits.credentials.guard(attempt, () => services.users.authenticate(user.username, current));
+      if (outcome.throttled) {
+        ctx.reply.header('retry-after', String(outcome.retryAfterSeconds));
+        return show(page(ctx, { currentPassword: `Too many failed attempts. Try again in ${outcome.retryAfterSeconds} seconds.` }), 429);
       }
-      if (!(await services.users.authenticate(user.username, field(ctx.form, 'currentPassword') ?? ''))) {
-        services.limits.login.fail(user.username);
-        return show(page(ctx, { currentPassword: 'The current password is wrong.' }), 400);
-      }
+      if (!outcome.value) return show(page(ctx, { currentPassword: 'The current password is wrong.' }), 400);
       await services.users.changePassword(user.id, password);
       if (field(ctx.form, 'endOtherSessions') !== 'true') return redirect('/devportal/account', { notice: 'Password changed.' });
       // Ending every session includes this one; a fresh session keeps this browser signed in.

@@ -91,24 +91,22 @@ async function signIn(router: UiRouter, ctx: { request: FastifyRequest; reply: F
   const next = safeNext(field(ctx.form, 'next'));
   const retry = (status: number, errors: FieldErrors) =>
     show(loginPage({ csrf: issuePreAuthToken(ctx.request, ctx.reply, router.secure), next, username, errors, signupEnabled: services.config.signupEnabled }), status);
-  // P08: back-off per account and per client address; never a permanent lockout.
-  const limited = [services.limits.login.check(username), services.limits.loginByIp.check(ctx.request.ip)].find((d) => !d.allowed);
   // S04: who, from where and how it ended; the JSON logger encodes whatever the username holds.
   const audit = (outcome: string) => ctx.request.log.info({ reqId: ctx.request.id, event: 'portal.sign-in', outcome, username, ip: ctx.request.ip }, 'portal sign-in');
-  if (limited) {
+  // P08: back-off per (account, address) and per address; never a lockout of the account as a whole.
+  const password = field(ctx.form, 'password') ?? '';
+  const outcome = await services.limits.credentials.guard({ kind: 'password', account: username, ip: ctx.request.ip }, () => services.users.authenticate(username, password));
+  if (outcome.throttled) {
     audit('throttled');
-    ctx.reply.header('retry-after', String(limited.retryAfterSeconds));
-    return retry(429, { _form: `Too many failed sign-in attempts. Try again in ${limited.retryAfterSeconds} seconds.` });
+    ctx.reply.header('retry-after', String(outcome.retryAfterSeconds));
+    return retry(429, { _form: `Too many failed sign-in attempts. Try again in ${outcome.retryAfterSeconds} seconds.` });
   }
-  const user = await services.users.authenticate(username, field(ctx.form, 'password') ?? '');
+  const user = outcome.value;
   if (!user) {
     audit('failure');
-    services.limits.login.fail(username);
-    services.limits.loginByIp.fail(ctx.request.ip);
     // P09: one message for an unknown user, a wrong password and a disabled account.
     return retry(401, { _form: 'Wrong username or password.' });
   }
-  services.limits.login.reset(username);
   audit('success');
   await startSession(router, ctx.request, ctx.reply, user);
   return redirect(next ?? landing(user));

@@ -3,6 +3,7 @@ import { issueApplicationToken } from '../../../core/application-tokens.ts';
 import { invalid } from '../../../core/errors.ts';
 import type { Application, OAuthClient } from '../../../core/model.ts';
 import type { Services } from '../../../runtime/services.ts';
+import { RestError } from '../errors.ts';
 import type { KeyUpdateRequestSchema, TokenGenerateRequestSchema } from './application-schemas.ts';
 import { keySettings, tokenValidity } from './key-settings.ts';
 import { applicationKey, applicationToken } from './mappers.ts';
@@ -22,11 +23,22 @@ export async function updateKey(services: Services, client: OAuthClient, body: z
   return applicationKey(await services.clients.update(client, settings));
 }
 
+/** The key whose token is asked for, and the caller's address (a consumerSecret check is throttled like any other, T19). */
+export interface TokenTarget {
+  application: Application;
+  client: OAuthClient;
+  ip: string;
+}
+
 /** WSO2 generate-token: a client_credentials token with the requested validity and scopes, optionally revoking an old one. */
-export async function generateToken(services: Services, application: Application, client: OAuthClient, body: z.output<typeof TokenGenerateRequestSchema>) {
+export async function generateToken(services: Services, { application, client, ip }: TokenTarget, body: z.output<typeof TokenGenerateRequestSchema>) {
   const validityPeriod = tokenValidity(services, 'validityPeriod', body.validityPeriod);
-  if (body.consumerSecret !== undefined && !(await services.clients.authenticate(client.consumerKey, body.consumerSecret))) {
-    throw invalid('consumerSecret', 'consumerSecret is not a live secret of these keys');
+  const secret = body.consumerSecret;
+  if (secret !== undefined) {
+    const attempt = { kind: 'clientSecret', account: client.consumerKey, ip } as const;
+    const outcome = await services.limits.credentials.guard(attempt, () => services.clients.authenticate(client.consumerKey, secret));
+    if (outcome.throttled) throw new RestError(429, 'too many failed attempts; retry later', { headers: { 'retry-after': String(outcome.retryAfterSeconds) } });
+    if (!outcome.value) throw invalid('consumerSecret', 'consumerSecret is not a live secret of these keys');
   }
   const issued = await issueApplicationToken(services, {
     client,

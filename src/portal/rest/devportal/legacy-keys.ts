@@ -92,9 +92,9 @@ export const legacyKeyRoutes = [
     body: TokenGenerateRequestSchema,
     status: 200,
     response: ApplicationTokenSchema,
-    async handler({ services, user, params, body }) {
+    async handler({ services, user, params, body, request }) {
       const { application, client } = await ownedKeyOfType(services, user, params.applicationId, params.keyType);
-      return generateToken(services, application, client, body);
+      return generateToken(services, { application, client, ip: request.ip }, body);
     },
   }),
 ];

@@ -132,9 +132,9 @@ export const oauthKeyRoutes = [
     body: TokenGenerateRequestSchema,
     status: 200,
     response: ApplicationTokenSchema,
-    async handler({ services, user, params, body }) {
+    async handler({ services, user, params, body, request }) {
       const { application, client } = await ownedKey(services, user, params.applicationId, params.keyMappingId);
-      return generateToken(services, application, client, body);
+      return generateToken(services, { application, client, ip: request.ip }, body);
     },
   }),
 ];
