@@ -35,7 +35,7 @@ interface ClientServiceDeps {
   random: Random;
 }
 
-/** Redirect URIs: absolute, no fragment, https except on loopback (RFC 6749 §3.1.2, RFC 9700 §2.1). */
+/** Redirect URIs: absolute, no fragment, no wildcard, https except on loopback (RFC 6749 §3.1.2, RFC 9700 §2.1). */
 export function validateCallbackUrl(value: string): string {
   let url: URL;
   try {
@@ -44,6 +44,8 @@ export function validateCallbackUrl(value: string): string {
     throw invalid('callbackUrl', 'callbackUrl must be an absolute URL');
   }
   if (url.hash !== '' || value.includes('#')) throw invalid('callbackUrl', 'callbackUrl must not contain a fragment');
+  // Redirect URIs are compared byte for byte (A01); a `*` would read as a wildcard it is not (RFC 9700 §4.1.1, D04).
+  if (value.includes('*')) throw invalid('callbackUrl', 'callbackUrl must not contain wildcards (*): register the exact URL');
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw invalid('callbackUrl', 'callbackUrl must use https (http only on loopback)');

@@ -70,6 +70,18 @@ describe('client registration v0.17', () => {
     }
   });
 
+  it('D04 a wildcard callbackUrl → 400 invalid_redirect_uri saying so', async () => {
+    const auth = { authorization: basic('admin', ADMIN_PASSWORD) };
+    for (const callbackUrl of ['https://*.example.com/cb', 'https://app.example.com/*', 'https://app.example.com/cb?x=*']) {
+      const res = await register({ ...wso2Body, callbackUrl }, auth);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const body = (await res.json()) as { error: string; error_description: string };
+      expect(body.error).toBe('invalid_redirect_uri');
+      expect(body.error_description).toMatch(/wildcard/);
+    }
+  });
+
   it('a user cannot register a client owned by someone else', async () => {
     const user = await aUser(server.services);
     const res = await register({ ...wso2Body, owner: 'admin' }, { authorization: basic(user.username, PASSWORD) });

@@ -90,6 +90,24 @@ describe('generate-keys', () => {
     });
   }
 
+  it('D04 a wildcard callbackUrl is refused at generate-keys and at PUT oauth-keys, naming the field; nothing changes', async () => {
+    const appId = await newApp();
+    const wildcard = { keyType: 'PRODUCTION', grantTypesToBeSupported: ['authorization_code'], callbackUrl: 'https://*.example.com/cb' };
+    const refused = await generate(appId, wildcard);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error[0]).toMatchObject({ message: 'callbackUrl', description: expect.stringMatching(/wildcard/) });
+    expect((await alice.devportal.get(`/applications/${appId}/oauth-keys`)).body.count).toBe(0);
+
+    const keys = await generate(appId, { ...wildcard, callbackUrl: 'https://app.example/cb' });
+    const path = `/applications/${appId}/oauth-keys/${keys.body.keyMappingId}`;
+    for (const callbackUrl of ['https://*.example.com/cb', 'https://app.example/*']) {
+      const update = await alice.devportal.put(path, { supportedGrantTypes: ['authorization_code'], callbackUrl });
+      expect(update.status).toBe(400);
+      expect(update.body.error[0]).toMatchObject({ message: 'callbackUrl', description: expect.stringMatching(/wildcard/) });
+    }
+    expect((await alice.devportal.get(path)).body.callbackUrl).toBe('https://app.example/cb');
+  });
+
   it('clientId and clientSecret in the request are ignored: Gatehouse mints both (P06)', async () => {
     const appId = await newApp();
     const res = await generate(appId, { keyType: 'PRODUCTION', grantTypesToBeSupported: ['client_credentials'], clientId: 'chosen', clientSecret: 'gcs_chosen' });
