@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.ts';
-import { T0, aRefreshToken, anAccessToken } from '../support/factories.ts';
+import { T0, aRefreshToken, anAccessToken, anApiKey } from '../support/factories.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -9,12 +9,12 @@ const DAY = 24 * HOUR;
 const NOW = T0 + 10 * HOUR;
 
 /**
- * Housekeeping conformance (issue 11 §5): what each purge removes, what it keeps, and that its work
- * per call is bounded. Every backend runs these on a database of its own: the purges count rows
+ * Housekeeping conformance (issue 11 §5): what each purge removes, what it keeps, that its work per
+ * call is bounded, and batched last-used writes. Every backend runs these on a database of its own: the purges count rows
  * across whole tables, so the tests run in order on a store nothing else writes to.
  */
-export function describeRetentionConformance(name: string, open: () => Promise<Store>): void {
-  describe(`store retention: ${name}`, () => {
+export function describeHousekeepingConformance(name: string, open: () => Promise<Store>): void {
+  describe(`store housekeeping: ${name}`, () => {
     let store: Store;
 
     beforeAll(async () => {
@@ -106,6 +106,23 @@ export function describeRetentionConformance(name: string, open: () => Promise<S
       expect(await store.events.purge(options(NOW + 3 * DAY))).toBe(0);
       expect(await store.events.purge(options(NOW + 8 * DAY))).toBe(1);
       expect(await remaining()).toEqual([]);
+    });
+    it('api keys: one touchLastUsed call updates more keys than one statement takes; last-used never moves backwards', async () => {
+      const applicationId = randomUUID();
+      const keys = Array.from({ length: 1200 }, () => anApiKey(applicationId));
+      await store.transaction(async (tx) => {
+        for (const key of keys) await tx.apiKeys.create(key);
+      });
+      const [newer, older] = keys;
+      await store.apiKeys.touchLastUsed(new Map([[newer!.id, T0 + 200], [older!.id, T0 + 50]]));
+
+      // Another gateway flushes older uses of some keys: the newer time stays, every other key moves on.
+      await store.apiKeys.touchLastUsed(new Map(keys.map((k) => [k.id, T0 + 100])));
+      const lastUsed = new Map((await store.apiKeys.listByApplication(applicationId, 'PRODUCTION')).map((k) => [k.id, k.lastUsedAt]));
+      expect(lastUsed.size).toBe(keys.length);
+      expect(lastUsed.get(newer!.id)).toBe(T0 + 200);
+      expect(keys.slice(1).every((k) => lastUsed.get(k.id) === T0 + 100)).toBe(true);
+      await store.apiKeys.touchLastUsed(new Map());
     });
   });
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { announceSkip, freshPostgresDatabase, postgresUrl } from '../support/services.ts';
 import { describeStoreConformance } from './conformance.ts';
-import { describeRetentionConformance } from './retention-conformance.ts';
+import { describeHousekeepingConformance } from './housekeeping-conformance.ts';
 
 const baseUrl = postgresUrl;
 if (baseUrl) {
@@ -16,7 +16,7 @@ if (baseUrl) {
     return openPostgresStore({ url: db.url });
   };
   describeStoreConformance('postgres', openFresh);
-  describeRetentionConformance('postgres', openFresh);
+  describeHousekeepingConformance('postgres', openFresh);
 } else {
   announceSkip('PostgreSQL store conformance', 'GATEHOUSE_TEST_POSTGRES_URL');
   describe.skip('store conformance: postgres (GATEHOUSE_TEST_POSTGRES_URL unset)', () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { describeStoreConformance } from './conformance.ts';
-import { describeRetentionConformance } from './retention-conformance.ts';
+import { describeHousekeepingConformance } from './housekeeping-conformance.ts';
 
 const openFresh = async () =>
   openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'gatehouse-store-')), 'store.db'), synchronous: 'NORMAL' });
 
 describeStoreConformance('sqlite', openFresh);
-describeRetentionConformance('sqlite', openFresh);
+describeHousekeepingConformance('sqlite', openFresh);

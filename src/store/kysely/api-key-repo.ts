@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ApiKeyRecord, KeyType } from '../../core/model.ts';
 import type { ApiKeyRepo } from '../ports.ts';
+import type { Dialect } from './initial-schema.ts';
 import { guardUnique } from './errors.ts';
 import { apiKeyFromRow, apiKeyToRow } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -8,7 +9,10 @@ import type { Database } from './schema.ts';
 type Db = Kysely<Database>;
 
 export class KyselyApiKeyRepo implements ApiKeyRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   async create(key: ApiKeyRecord): Promise<void> {
     await guardUnique(this.db.insertInto('api_keys').values(apiKeyToRow(key)).execute());
@@ -68,14 +72,30 @@ export class KyselyApiKeyRepo implements ApiKeyRepo {
     return rows.map(apiKeyFromRow);
   }
 
+  /**
+   * One UPDATE per flush (per TOUCH_CHUNK keys), merged across gateways: a key's last-used time only
+   * moves forward, so the latest use wins whichever gateway flushes last. The times travel as one
+   * JSON parameter, so the statement text is the same whatever the batch size (SQLite keeps prepared
+   * statements by text).
+   */
   async touchLastUsed(uses: ReadonlyMap<string, number>): Promise<void> {
-    for (const [id, at] of uses) {
-      await this.db
-        .updateTable('api_keys')
-        .set({ last_used_at: at })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
-        .execute();
+    const entries = [...uses].map(([id, t]) => ({ id, t }));
+    for (let start = 0; start < entries.length; start += TOUCH_CHUNK) {
+      const batch = JSON.stringify(entries.slice(start, start + TOUCH_CHUNK));
+      await (this.dialect === 'postgres' ? touchPostgres(batch) : touchSqlite(batch)).execute(this.db);
     }
   }
 }
+
+const TOUCH_CHUNK = 1000;
+
+const touchPostgres = (batch: string) => sql`
+  update api_keys as k set last_used_at = v.t
+  from jsonb_to_recordset(${batch}::jsonb) as v(id text, t bigint)
+  where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.t)`;
+
+// UPDATE … FROM needs SQLite 3.33 or later (better-sqlite3 12 bundles 3.5x).
+const touchSqlite = (batch: string) => sql`
+  update api_keys set last_used_at = v.t
+  from (select json_extract(value, '$.id') as id, json_extract(value, '$.t') as t from json_each(${batch})) as v
+  where api_keys.id = v.id and (api_keys.last_used_at is null or api_keys.last_used_at < v.t)`;

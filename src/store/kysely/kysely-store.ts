@@ -10,7 +10,7 @@ import { Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokenRepo } from './token-repo.ts';
 
-function repositories(db: Kysely<Database>, precompiled: Precompiled): Repositories {
+function repositories(db: Kysely<Database>, precompiled: Precompiled, dialect: Store['dialect']): Repositories {
   return {
     users: new KyselyUserRepo(db, precompiled),
     applications: new KyselyApplicationRepo(db),
@@ -20,7 +20,7 @@ function repositories(db: Kysely<Database>, precompiled: Precompiled): Repositor
     policies: new KyselyPolicyRepo(db),
     signingKeys: new KyselySigningKeyRepo(db),
     tokens: new KyselyTokenRepo(db, precompiled),
-    apiKeys: new KyselyApiKeyRepo(db),
+    apiKeys: new KyselyApiKeyRepo(db, dialect),
     sessions: new KyselySessionRepo(db),
     events: new KyselyEventLog(db, precompiled),
   };
@@ -36,11 +36,11 @@ export interface KyselyBackend {
 export function kyselyStore(db: Kysely<Database>, backend: KyselyBackend): Store {
   const precompiled = new Precompiled();
   return {
-    ...repositories(db, precompiled),
+    ...repositories(db, precompiled, backend.dialect),
     dialect: backend.dialect,
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, precompiled))),
+    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, precompiled, backend.dialect))),
     readSnapshot: (work) =>
-      (backend.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute((trx) => work(repositories(trx, precompiled))),
+      (backend.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute((trx) => work(repositories(trx, precompiled, backend.dialect))),
     migrate: () => runMigrations(db as unknown as Kysely<unknown>, backend.migrations),
     ping: async () => {
       await sql`select 1`.execute(db);
