@@ -63,9 +63,32 @@ export const SETTINGS = {
   sqliteSynchronous: { env: 'GATEHOUSE_SQLITE_SYNCHRONOUS', doc: 'NORMAL survives process crashes; FULL also survives power loss (K04).', schema: z.enum(['NORMAL', 'FULL']), default: 'NORMAL' },
   jwtLeewaySeconds: { env: 'GATEHOUSE_JWT_LEEWAY', doc: 'Clock skew tolerated on exp/nbf at the gateway.', schema: z.coerce.number().int().min(0).max(300), default: 30 },
   tokenCacheSize: { env: 'GATEHOUSE_TOKEN_CACHE_SIZE', doc: 'Verified-token cache entries per gateway process.', schema: positiveInt, default: 10000 },
+  credentialCacheSize: {
+    env: 'GATEHOUSE_CREDENTIAL_CACHE_SIZE',
+    doc: 'Entries per gateway process in each credential cache (opaque tokens, API keys, JWT revocation states), looked up in the store on a miss. About 1 kB each.',
+    schema: positiveInt,
+    default: 100000,
+  },
+  negativeCacheMs: { env: 'GATEHOUSE_NEGATIVE_CACHE_MS', doc: 'How long a gateway remembers that a credential does not exist (an issuance event clears it at once).', schema: z.coerce.number().int().min(0).max(60_000), default: 2000 },
+  unknownCredentialsPerSecond: {
+    env: 'GATEHOUSE_UNKNOWN_CREDENTIALS_PER_SECOND',
+    doc: 'Store lookups of unknown credentials allowed per client address and second (burst: 5×); beyond it the gateway answers 429 without a lookup.',
+    schema: positiveInt,
+    default: 10,
+  },
+  snapshotPath: {
+    env: 'GATEHOUSE_SNAPSHOT_PATH',
+    doc: "Gateway's last-known-good snapshot of the replicated state (APIs, applications, subscriptions, tiers, signing keys), used to start while the store is unreachable. Default: <dataDir>/gateway-snapshot.json; 'off' disables it.",
+    schema: z.string().min(1),
+  },
   backendTimeoutMs: { env: 'GATEHOUSE_BACKEND_TIMEOUT_MS', doc: 'Gateway timeout for backend responses.', schema: positiveInt, default: 30000 },
   backendJwtTtlSeconds: { env: 'GATEHOUSE_BACKEND_JWT_TTL', doc: 'Validity of the backend JWT (X-JWT-Assertion).', schema: positiveInt, default: 900 },
-  stalenessBoundMs: { env: 'GATEHOUSE_STALENESS_BOUND_MS', doc: 'Cluster mode: how long a gateway that lost its change-event feed keeps answering before failing closed.', schema: positiveInt, default: 5000 },
+  stalenessBoundMs: {
+    env: 'GATEHOUSE_STALENESS_BOUND_MS',
+    doc: 'How long a gateway that cannot read the change-event log (store unreachable) keeps serving the credentials it has verified before failing closed (503). Redis being down does not count: the log is polled instead.',
+    schema: positiveInt,
+    default: 30000,
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,5 +1,4 @@
 import type {
-  AccessTokenRecord,
   Api,
   ApiKeyRecord,
   Application,
@@ -35,7 +34,8 @@ export type ChangeEvent =
   | { type: 'policy.deleted'; policyId: string }
   | { type: 'signing-key.saved'; key: PublicSigningKey }
   | { type: 'signing-key.deleted'; kid: string }
-  | { type: 'token.issued'; token: AccessTokenRecord }
+  /** An opaque token was issued: gateways drop a negative answer they may hold for its hash. */
+  | { type: 'token.issued'; hash: string }
   | { type: 'tokens.revoked'; tokens: RevokedToken[] }
   | { type: 'api-key.saved'; key: ApiKeyRecord }
   | { type: 'api-key.revoked'; keyId: string; hash: string };

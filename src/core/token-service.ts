@@ -134,7 +134,7 @@ export class TokenService {
       throw new DomainError('UNAUTHENTICATED', 'the user changed while the token was being issued; authenticate again');
     }
     await tx.tokens.insertAccessToken(prepared.record);
-    if (prepared.record.format === 'OPAQUE') emit({ type: 'token.issued', token: prepared.record });
+    if (prepared.record.hash !== null) emit({ type: 'token.issued', hash: prepared.record.hash });
     if (prepared.refreshRecord) await tx.tokens.insertRefreshToken(prepared.refreshRecord);
     const { refreshRecord: _stored, client: _client, ...issued } = prepared;
     return issued;

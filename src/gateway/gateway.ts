@@ -61,9 +61,9 @@ export function mountGateway(app: FastifyInstance, deps: GatewayDeps): void {
 
 /**
  * The data plane's request path, as named steps (SPEC §5): route → credential → authorisation →
- * throttling → backend JWT → proxy. It reads only in-memory state; the database is never touched.
- * Steps that can answer synchronously do (a verified-token cache hit, in-memory counters), so the
- * common path awaits nothing before proxying.
+ * throttling → backend JWT → proxy. It reads replicated state and cached credentials from memory; only
+ * a credential not seen before is looked up in the store. Steps that can answer synchronously do (a
+ * cached credential, in-memory counters), so the common path awaits nothing before proxying.
  */
 function gatewayHandler(deps: GatewayDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -79,9 +79,13 @@ function gatewayHandler(deps: GatewayDeps) {
     let caller: Caller | null = null;
     if (operation.authType !== 'None') {
       if (!deps.fresh()) return deny(reply, deps, 'UNAVAILABLE');
-      let auth = deps.authenticator.authenticate(presentedCredential(request.headers, query));
+      let auth = deps.authenticator.authenticate(presentedCredential(request.headers, query), clientIp);
       if (auth instanceof Promise) auth = await auth;
-      if (!auth.ok) return deny(reply, deps, auth.denial);
+      if (!auth.ok) {
+        return auth.denial === 'LOOKUPS_LIMITED'
+          ? deny(reply, deps, auth.denial, { retryAfterSeconds: deps.authenticator.missRetryAfter(clientIp) })
+          : deny(reply, deps, auth.denial);
+      }
       const authz = authorize(deps.state, auth.principal, api, operation, { clientIp, referer: request.headers.referer });
       if (!authz.ok) return deny(reply, deps, authz.denial, authz.scopes ? { scopes: authz.scopes } : {});
       caller = { principal: auth.principal, application: authz.application, subscription: authz.subscription };

@@ -23,6 +23,8 @@ export type Denial =
   | 'THROTTLED_SUBSCRIPTION'
   | 'THROTTLED_APPLICATION'
   | 'UNAVAILABLE'
+  /** Too many unknown credentials from one client address: further lookups wait (issue 11 §2). */
+  | 'LOOKUPS_LIMITED'
   /** An unexpected failure on the request path (S06): a generic answer, never a forwarded request. */
   | 'INTERNAL_ERROR';
 
@@ -68,6 +70,7 @@ export const ANSWERS: Record<Denial, Answer> = {
   THROTTLED_RESOURCE: { ...THROTTLED, code: '900802' },
   THROTTLED_SUBSCRIPTION: { ...THROTTLED, code: '900804' },
   THROTTLED_APPLICATION: { ...THROTTLED, code: '900803' },
+  LOOKUPS_LIMITED: { ...THROTTLED, code: '900800', description: 'Too many unknown credentials from this address; retry later' },
   UNAVAILABLE: { status: 503, code: '900424', message: 'temporarily_unavailable', description: 'The gateway cannot verify credentials right now; retry shortly' },
   INTERNAL_ERROR: { status: 500, code: '900900', message: 'Unclassified Authentication Failure', description: 'The gateway could not process this request' },
 };

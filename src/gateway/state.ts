@@ -1,7 +1,7 @@
-import type { ChangeEvent, PublicSigningKey, RevokedToken, StoredEvent } from '../core/events.ts';
+import type { ChangeEvent, PublicSigningKey, StoredEvent } from '../core/events.ts';
 import { toPublic } from '../core/key-ring.ts';
-import type { AccessTokenRecord, Api, ApiKeyRecord, Application, KeyType, PolicyLevel, Subscription, ThrottlePolicy } from '../core/model.ts';
-import type { Store } from '../store/ports.ts';
+import type { Api, Application, KeyType, PolicyLevel, Subscription, ThrottlePolicy } from '../core/model.ts';
+import type { EventMark, Store } from '../store/ports.ts';
 import { RouteTable } from './route-table.ts';
 
 /** The entity an event is about, for per-entity ordering; null for events that only accumulate (revocations). */
@@ -62,6 +62,10 @@ class PairIndex<T extends { id: string }> {
     this.byId.set(value.id, keys);
   }
 
+  *values(): IterableIterator<T> {
+    for (const inner of this.byFirst.values()) yield* inner.values();
+  }
+
   remove(id: string): void {
     const keys = this.byId.get(id);
     if (!keys) return;
@@ -78,9 +82,25 @@ export interface ClientMapping {
   keyType: KeyType;
 }
 
+/** The replicated state as written to disk: what a gateway restarted while the store is down starts from. */
+export interface StateSnapshot {
+  format: 1;
+  /** Epoch ms when it was taken. */
+  takenAt: number;
+  mark: EventMark;
+  apis: Api[];
+  applications: Application[];
+  clients: Array<[string, ClientMapping]>;
+  subscriptions: Subscription[];
+  policies: ThrottlePolicy[];
+  signingKeys: PublicSigningKey[];
+}
+
 /**
- * Everything the gateway decides with, in memory: loaded once from the store, then kept fresh by change
- * events. The request path reads only this (never the database).
+ * The replicated half of the gateway's state (issue 11 §1): everything that grows with applications and
+ * APIs, not with credentials — APIs and routes, applications, key mappings, subscriptions, tiers and
+ * signing keys. Loaded once from the store (or a last-known-good snapshot), then kept fresh by change
+ * events. Credentials are looked up, not copied: see `CredentialLookup`.
  */
 export class GatewayState {
   readonly routes = new RouteTable();
@@ -91,17 +111,6 @@ export class GatewayState {
   private readonly subscriptions = new PairIndex<Subscription>((s) => [s.applicationId, s.apiId]);
   /** By level, then name. */
   private readonly policies = new PairIndex<ThrottlePolicy>((p) => [p.level, p.name]);
-  /** Live opaque access tokens by hash. */
-  readonly opaqueTokens = new Map<string, AccessTokenRecord>();
-  /**
-   * Revoked token ids (JWT and opaque) → when they would have expired (null: never). Kept for opaque
-   * tokens too, so an issuance event that arrives after its revocation cannot resurrect the token.
-   */
-  readonly revokedJtis = new Map<string, number | null>();
-  /** Revoked API key hashes, for the same reason. */
-  private readonly revokedKeyHashes = new Set<string>();
-  /** Live API keys by hash. */
-  readonly apiKeys = new Map<string, ApiKeyRecord>();
   signingKeys: PublicSigningKey[] = [];
   /** Events the loaded snapshot already reflects (everything ≤ lowWater, plus `visible`). */
   private snapshot: { lowWater: number; visible: Set<number> } = { lowWater: 0, visible: new Set() };
@@ -114,8 +123,8 @@ export class GatewayState {
   version = 0;
 
   /** Loads everything in one consistent snapshot, with the mark of the events that snapshot reflects. */
-  async load(store: Store, now: number): Promise<void> {
-    const [mark, apis, applications, clients, subscriptions, policies, opaque, revoked, apiKeys, keys] = await store.readSnapshot((tx) =>
+  async load(store: Store): Promise<void> {
+    const [mark, apis, applications, clients, subscriptions, policies, keys] = await store.readSnapshot((tx) =>
       Promise.all([
         tx.events.mark(),
         tx.apis.listAll(),
@@ -123,26 +132,46 @@ export class GatewayState {
         tx.clients.listApplicationClients(),
         tx.subscriptions.listAll(),
         tx.policies.listAll(),
-        tx.tokens.listLiveOpaqueTokens(now),
-        tx.tokens.listRevokedJwts(now),
-        tx.apiKeys.listLive(now),
         tx.signingKeys.list('access-token'),
       ]),
     );
-    for (const api of apis) this.apis.set(api.id, api);
-    for (const application of applications) this.applications.set(application.id, application);
+    const mappings: Array<[string, ClientMapping]> = [];
     for (const client of clients) {
-      if (client.applicationId && client.keyType) this.clients.set(client.consumerKey, { applicationId: client.applicationId, keyType: client.keyType });
+      if (client.applicationId && client.keyType) mappings.push([client.consumerKey, { applicationId: client.applicationId, keyType: client.keyType }]);
     }
-    for (const subscription of subscriptions) this.subscriptions.put(subscription);
-    for (const policy of policies) this.policies.put(policy);
-    for (const token of opaque) if (token.hash) this.opaqueTokens.set(token.hash, token);
-    this.addRevoked(revoked);
-    for (const key of apiKeys) this.apiKeys.set(key.hash, key);
-    this.signingKeys = keys.map(toPublic);
+    this.restore({ format: 1, takenAt: 0, mark, apis, applications, clients: mappings, subscriptions, policies, signingKeys: keys.map(toPublic) });
+  }
+
+  /** Starts from a snapshot taken earlier (`toSnapshot`); events after its mark are applied as usual. */
+  restore(snapshot: StateSnapshot): void {
+    for (const api of snapshot.apis) this.apis.set(api.id, api);
+    for (const application of snapshot.applications) this.applications.set(application.id, application);
+    for (const [consumerKey, mapping] of snapshot.clients) this.clients.set(consumerKey, mapping);
+    for (const subscription of snapshot.subscriptions) this.subscriptions.put(subscription);
+    for (const policy of snapshot.policies) this.policies.put(policy);
+    this.signingKeys = snapshot.signingKeys;
     this.routes.rebuild([...this.apis.values()].filter(routable));
-    this.snapshot = { lowWater: mark.lowWater, visible: new Set(mark.visible) };
-    this.version = Math.max(mark.lowWater, ...mark.visible);
+    this.snapshot = { lowWater: snapshot.mark.lowWater, visible: new Set(snapshot.mark.visible) };
+    this.version = Math.max(snapshot.mark.lowWater, ...snapshot.mark.visible);
+  }
+
+  /**
+   * What this state reflects now, with the mark it was loaded from: a process restored from it re-reads
+   * the log from that mark, and replaying events in id order ends at the newest value of each entity,
+   * whatever the snapshot already held.
+   */
+  toSnapshot(takenAt: number): StateSnapshot {
+    return {
+      format: 1,
+      takenAt,
+      mark: { lowWater: this.snapshot.lowWater, visible: [...this.snapshot.visible] },
+      apis: [...this.apis.values()],
+      applications: [...this.applications.values()],
+      clients: [...this.clients.entries()],
+      subscriptions: [...this.subscriptions.values()],
+      policies: [...this.policies.values()],
+      signingKeys: this.signingKeys,
+    };
   }
 
   subscription(applicationId: string, apiId: string): Subscription | undefined {
@@ -204,35 +233,8 @@ export class GatewayState {
         case 'signing-key.deleted':
           this.signingKeys = this.signingKeys.filter((k) => k.kid !== event.kid);
           break;
-        case 'token.issued':
-          if (event.token.hash && !this.revokedJtis.has(event.token.jti)) this.opaqueTokens.set(event.token.hash, event.token);
-          break;
-        case 'tokens.revoked':
-          this.addRevoked(event.tokens);
-          break;
-        case 'api-key.saved':
-          if (!this.revokedKeyHashes.has(event.key.hash)) this.apiKeys.set(event.key.hash, event.key);
-          break;
-        case 'api-key.revoked':
-          this.apiKeys.delete(event.hash);
-          this.revokedKeyHashes.add(event.hash);
-          break;
       }
     }
     if (routesChanged) this.routes.rebuild([...this.apis.values()].filter(routable));
-  }
-
-  /** Drops entries that can no longer matter: expired tokens, keys and deny-list entries. */
-  sweep(now: number): void {
-    for (const [hash, token] of this.opaqueTokens) if (token.expiresAt !== null && token.expiresAt <= now) this.opaqueTokens.delete(hash);
-    for (const [jti, expiresAt] of this.revokedJtis) if (expiresAt !== null && expiresAt <= now) this.revokedJtis.delete(jti);
-    for (const [hash, key] of this.apiKeys) if (key.expiresAt !== null && key.expiresAt <= now) this.apiKeys.delete(hash);
-  }
-
-  private addRevoked(tokens: readonly RevokedToken[]): void {
-    for (const token of tokens) {
-      if (token.hash) this.opaqueTokens.delete(token.hash);
-      this.revokedJtis.set(token.jti, token.expiresAt);
-    }
   }
 }

@@ -5,6 +5,7 @@ import { createHttpServer } from '../http/server.ts';
 import { registerKeyManager } from '../oauth/routes.ts';
 import { registerRestApis } from '../portal/rest/index.ts';
 import { registerPortalUi } from '../portal/ui/index.ts';
+import { trackPropagation } from './propagation.ts';
 import type { Services } from './services.ts';
 
 /** The control plane: Key Manager (OAuth2), REST APIs and portal UI, health and metrics. */
@@ -16,6 +17,7 @@ export async function buildControlPlane(services: Services, readiness: readonly 
     plane: 'control',
     ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
   });
+  trackPropagation(app);
   registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], () => services.metrics.render());
   registerAssets(app);
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });

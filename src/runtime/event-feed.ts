@@ -27,6 +27,8 @@ export class EventFeed {
   private again = false;
   private unsubscribe: (() => void) | undefined;
   private lastSuccessAt = 0;
+  /** Ids above the cursor already delivered to this process's bus (local, or read and published). */
+  private readonly delivered = new Set<number>();
 
   constructor(private readonly options: EventFeedOptions) {}
 
@@ -35,8 +37,12 @@ export class EventFeed {
     this.cursor = mark.lowWater;
     for (const id of mark.visible) this.seen.add(id);
     this.lastSuccessAt = performance.now();
-    this.unsubscribe = this.options.bus.subscribe((events) => {
-      for (const e of events) if (e.id > this.cursor) this.seen.add(e.id);
+    this.unsubscribe = this.options.bus.subscribe((events, origin) => {
+      for (const e of events) {
+        if (e.id <= this.cursor) continue;
+        this.seen.add(e.id);
+        if (origin === 'local') this.delivered.add(e.id);
+      }
     });
     this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
     this.timer.unref();
@@ -84,9 +90,26 @@ export class EventFeed {
       const fresh = events.filter((e) => !this.seen.has(e.id));
       for (const e of fresh) this.seen.add(e.id);
       if (fresh.length > 0) await this.options.bus.publish(fresh, 'remote');
+      for (const e of fresh) this.delivered.add(e.id);
       this.advance(events);
       if (events.length < batch) return;
     }
+  }
+
+  /** Whether the event has reached every listener of this process's bus (so its change is in force here). */
+  isDelivered(id: number): boolean {
+    return id <= this.cursor || this.delivered.has(id);
+  }
+
+  /** Polls until every id is delivered, at most `attempts` reads; true when they all are. */
+  async catchUp(ids: readonly number[], attempts: number): Promise<boolean> {
+    for (let i = 0; i < attempts; i++) {
+      if (ids.every((id) => this.isDelivered(id))) return true;
+      await this.poll();
+      if (ids.every((id) => this.isDelivered(id))) return true;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return false;
   }
 
   private advance(events: readonly StoredEvent[]): void {
@@ -95,6 +118,7 @@ export class EventFeed {
     for (let id = this.cursor + 1; id <= highest; id++) {
       if (this.seen.has(id)) {
         this.seen.delete(id);
+        this.delivered.delete(id);
         this.gapsSince.delete(id);
         this.cursor = id;
         continue;

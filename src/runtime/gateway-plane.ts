@@ -5,10 +5,11 @@ import { Authenticator } from '../gateway/authenticate.ts';
 import { BackendJwt } from '../gateway/backend-jwt.ts';
 import { ClientAddress } from '../gateway/client-ip.ts';
 import { mountGateway } from '../gateway/gateway.ts';
+import { CredentialLookup } from '../gateway/credential-lookup.ts';
 import { GatewayState } from '../gateway/state.ts';
 import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
 import { JwtVerifier } from '../core/jwt-verifier.ts';
-import type { StoredEvent } from '../core/events.ts';
+import type { ChangeEventType, StoredEvent } from '../core/events.ts';
 import { registerHealth, type ReadinessCheck } from '../http/health.ts';
 import { createHttpServer } from '../http/server.ts';
 import type { Services } from './services.ts';
@@ -20,42 +21,65 @@ export interface GatewayOptions {
   readiness?: ReadinessCheck[];
   /** Renders `/metrics`; a gateway worker shows every worker's (default: this process's registry). */
   renderMetrics?: () => string | Promise<string>;
+  /** State restored from a snapshot because the store was unreachable at start. */
+  restored?: GatewayState;
+  /** Called with the state after every applied batch of events (e.g. to write a snapshot). */
+  onStateChanged?: (state: GatewayState) => void;
 }
 
 export interface GatewayPlane {
   app: FastifyInstance;
   state: GatewayState;
+  credentials: CredentialLookup;
   close(): Promise<void>;
 }
 
-const SWEEP_INTERVAL_MS = 60_000;
+/** Events about single credentials: they change the lookups' caches, never the replicated state. */
+const CREDENTIAL_EVENTS: ReadonlySet<ChangeEventType> = new Set(['token.issued', 'tokens.revoked', 'api-key.saved', 'api-key.revoked']);
 
-/** Loads the gateway's in-memory state and keeps it fresh from the bus; events that race the load are replayed. */
-async function loadState(services: Services): Promise<{ state: GatewayState; unsubscribe: () => void }> {
-  const state = new GatewayState();
+/**
+ * Loads the gateway's replicated state and keeps it fresh from the bus; events that race the load are
+ * replayed. A state given by the caller (restored from a last-known-good snapshot while the store was
+ * down) is kept fresh the same way.
+ */
+async function loadState(services: Services, restored: GatewayState | undefined): Promise<{ state: GatewayState; unsubscribe: () => void }> {
+  const state = restored ?? new GatewayState();
   const early: StoredEvent[] = [];
-  let loaded = false;
+  let loaded = restored !== undefined;
   const unsubscribe = services.bus.subscribe((events) => {
     if (loaded) state.apply(events);
     else early.push(...events);
   });
-  await state.load(services.store, services.clock.now());
-  loaded = true;
-  state.apply(early);
+  if (!loaded) {
+    await state.load(services.store);
+    loaded = true;
+    state.apply(early);
+  }
   return { state, unsubscribe };
 }
 
 /** The data plane: routes published APIs to their backends after checking credentials, in memory. */
 export async function buildGatewayPlane(services: Services, options: GatewayOptions = {}): Promise<GatewayPlane> {
   const { config, clock } = services;
-  const { state, unsubscribe } = await loadState(services);
-  await services.backendKeyRing.ensureLoaded();
+  const { state, unsubscribe } = await loadState(services, options.restored);
+  // Backend JWTs need the gateway's private key from the store; while it cannot be read (started from a
+  // snapshot), APIs that want one fail (500 900900) and the load is retried.
+  const backendKeys = await loadBackendKeys(services);
+  const credentials = new CredentialLookup(services.store, {
+    maxEntries: config.credentialCacheSize,
+    negativeTtlMs: config.negativeCacheMs,
+    refreshAfterMs: 60_000,
+    missesPerSecond: config.unknownCredentialsPerSecond,
+    missBurst: config.unknownCredentialsPerSecond * 5,
+  });
   const verifier = new JwtVerifier({ issuer: services.issuer, keys: () => state.signingKeys, clock, leewaySeconds: config.jwtLeewaySeconds });
-  const authenticator = new Authenticator({ state, verifier, hasher: services.hasher, clock, cacheSize: config.tokenCacheSize });
-  // A removed signing key's tokens stop verifying at once. New or retired keys change nothing cached:
-  // retired keys still verify, and a replayed creation event must not empty the cache.
-  const stopKeyWatch = services.bus.subscribe((events) => {
+  const authenticator = new Authenticator({ state, credentials, verifier, hasher: services.hasher, clock, cacheSize: config.tokenCacheSize });
+  const stopCredentialWatch = services.bus.subscribe((events) => {
+    credentials.apply(events);
+    // A removed signing key's tokens stop verifying at once. New or retired keys change nothing cached:
+    // retired keys still verify, and a replayed creation event must not empty the cache.
     if (events.some((e) => e.event.type === 'signing-key.deleted')) authenticator.cache.clear();
+    if (events.some((e) => !CREDENTIAL_EVENTS.has(e.event.type))) options.onStateChanged?.(state);
   });
   const usage = new ApiKeyUsage({ apiKeys: services.store.apiKeys, log: services.log, flushIntervalMs: 10_000 });
   usage.start();
@@ -80,10 +104,19 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   cacheGauge.track(() => authenticator.cache.hits, { kind: 'hits' });
   cacheGauge.track(() => authenticator.cache.misses, { kind: 'misses' });
   cacheGauge.track(() => authenticator.cache.size, { kind: 'entries' });
+  const lookupGauge = services.metrics.gauge('gatehouse_gateway_credential_cache', 'Credentials looked up in the store: hits, misses, store reads, entries, per cache');
+  for (const [name, cache] of [['opaque', credentials.opaque], ['apikey', credentials.apiKeys], ['jti', credentials.jwtRevoked]] as const) {
+    lookupGauge.track(() => cache.hits, { cache: name, kind: 'hits' });
+    lookupGauge.track(() => cache.misses, { cache: name, kind: 'misses' });
+    lookupGauge.track(() => cache.loads, { cache: name, kind: 'reads' });
+    lookupGauge.track(() => cache.size, { cache: name, kind: 'entries' });
+  }
+  lookupGauge.track(() => credentials.misses.refused, { cache: 'all', kind: 'limited' });
   registerHealth(
     app,
     [
-      { name: 'store', check: async () => (await services.store.ping(), true) },
+      // The store is reported but not required: within the staleness bound the gateway serves what it has verified.
+      { name: 'store', optional: true, check: async () => (await services.store.ping(), true) },
       { name: 'state', check: async () => options.fresh?.() ?? true },
       ...(options.readiness ?? []),
     ],
@@ -103,18 +136,35 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
     tls: Boolean(config.tlsCert),
   });
 
-  const sweeper = setInterval(() => state.sweep(clock.now()), SWEEP_INTERVAL_MS);
-  sweeper.unref();
   return {
     app,
     state,
+    credentials,
     close: async () => {
-      clearInterval(sweeper);
+      backendKeys.stop();
       unsubscribe();
-      stopKeyWatch();
+      stopCredentialWatch();
       await app.close();
       await usage.stop();
       await throttler.close?.();
+    },
+  };
+}
+
+/** Loads the backend-JWT key ring; while the store cannot be read, retries every few seconds in the background. */
+async function loadBackendKeys(services: Services): Promise<{ stop: () => void }> {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = (): Promise<void> =>
+    services.backendKeyRing.ensureLoaded().catch((error: unknown) => {
+      services.log.warn({ err: (error as Error).message }, 'backend JWT keys not loaded yet; retrying');
+      if (!stopped) timer = setTimeout(() => void attempt(), 3000).unref();
+    });
+  await attempt();
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }

@@ -1,4 +1,6 @@
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -6,12 +8,15 @@ import type { Config } from '../config/load.ts';
 import { RedisThrottler } from '../gateway/redis-throttler.ts';
 import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
 import type { ReadinessCheck } from '../http/health.ts';
+import { GatewayState } from '../gateway/state.ts';
+import type { EventMark, Store } from '../store/ports.ts';
 import { openStore } from '../store/open-store.ts';
 import { EventFeed } from './event-feed.ts';
 import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
 import { createLogger } from './logger.ts';
 import { RedisEventLink, connectRedis } from './redis-link.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
+import { SnapshotWriter, readSnapshot, snapshotPath } from './snapshot-file.ts';
 import { resolveSystemSecrets } from './system-secret.ts';
 import { WorkerRelay, announceReady, forkGatewayWorkers, receiveRelayedEvents, workerMetrics } from './workers.ts';
 
@@ -53,14 +58,37 @@ function layout(config: Config) {
   return { control: config.role !== 'gateway', gateway: config.role !== 'control', workers: 0, worker: false };
 }
 
-/** Cluster mode: Redis carries change events between processes and the shared throttle counters. */
-function connectCluster(url: string, services: Services, feed: EventFeed) {
-  const { log, config } = services;
+/**
+ * Cluster mode: Redis carries change announcements and confirmations between processes, and the shared
+ * throttle counters. Its loss is reported by /health/ready but does not make a process unready:
+ * gateways poll the event log instead.
+ */
+function connectCluster(url: string, services: Services, feed: EventFeed, gatewayId: string | undefined) {
+  const { log } = services;
   const commands = connectRedis(url, log, 'commands');
   const subscriber = connectRedis(url, log, 'events');
-  const link = new RedisEventLink({ publisher: commands, subscriber, bus: services.bus, feed, log, stalenessBoundMs: config.stalenessBoundMs });
-  const readiness: ReadinessCheck = { name: 'redis', check: async () => link.connected() && (await commands.ping()) === 'PONG' };
+  const link = new RedisEventLink({ publisher: commands, subscriber, bus: services.bus, feed, log, ...(gatewayId && { gatewayId }) });
+  const readiness: ReadinessCheck = { name: 'redis', optional: true, check: async () => link.connected() && (await commands.ping()) === 'PONG' };
   return { commands, link, readiness, close: () => link.close() };
+}
+
+/**
+ * The store's event-log mark to follow from, and, for a gateway-only process that cannot reach the
+ * store, the last-known-good snapshot to start from instead (issue 11 §5).
+ */
+async function startingPoint(store: Store, config: Config, plan: ReturnType<typeof layout>, log: Logger): Promise<{ mark: EventMark; restored?: GatewayState }> {
+  try {
+    if (!plan.worker) await store.migrate();
+    return { mark: await store.events.mark() };
+  } catch (error) {
+    const path = plan.control ? null : snapshotPath(config);
+    const snapshot = path ? await readSnapshot(path) : null;
+    if (!snapshot) throw error;
+    log.warn({ err: (error as Error).message, takenAt: new Date(snapshot.takenAt).toISOString() }, 'store unreachable: starting from the last-known-good snapshot');
+    const restored = new GatewayState();
+    restored.restore(snapshot);
+    return { mark: snapshot.mark, restored };
+  }
 }
 
 /** Starts one Gatehouse process: store, services, and the planes its role asks for. */
@@ -75,24 +103,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await store.close();
   };
   try {
-    if (!plan.worker) await store.migrate();
+    const start = await startingPoint(store, config, plan, log);
     const services = buildServices(config, log, store, resolveSystemSecrets(config, log), options.overrides);
     // The feed follows the log from this mark and sees every local event from here on (the first
     // signing key included), so it never replays one of this process's own changes as remote.
     const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000 });
-    feed.start(await store.events.mark());
+    feed.start(start.mark);
     closers.push(() => feed.stop());
-    await services.keyRing.ensureLoaded();
+    // The Key Manager signs with the key ring; gateways verify with the replicated signing keys.
+    if (plan.control) await services.keyRing.ensureLoaded();
     services.bus.subscribe((events) => {
-      if (events.some((e) => e.event.type.startsWith('signing-key.'))) void services.keyRing.reload();
+      if (plan.control && events.some((e) => e.event.type.startsWith('signing-key.'))) {
+        services.keyRing.reload().catch((err: unknown) => log.warn({ err }, 'could not reload signing keys'));
+      }
     });
     if (plan.worker) receiveRelayedEvents(services.bus);
     const tls = Boolean(config.tlsCert);
-    const redis = config.redisUrl ? connectCluster(config.redisUrl, services, feed) : null;
+    const runsGateway = plan.gateway || plan.workers > 0;
+    const gatewayId = runsGateway && !plan.worker ? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}` : undefined;
+    const redis = config.redisUrl && !plan.worker ? connectCluster(config.redisUrl, services, feed, gatewayId) : null;
     if (redis) closers.push(() => redis.close());
     const readiness: ReadinessCheck[] = redis ? [redis.readiness] : [];
-    // Fresh = this process has read every change within the staleness bound; otherwise fail closed (K05).
-    const fresh = () => feed.staleness() < config.stalenessBoundMs && (redis?.link.healthy() ?? true);
+    // Fresh = this process has read the event log within the staleness bound, and has not been told of a
+    // change it could not read within the confirmation bound; otherwise it fails closed (K05).
+    const fresh = () => feed.staleness() < config.stalenessBoundMs && !(redis?.link.behind() ?? false);
 
     if (plan.control) {
       await services.policies.seedDefaults();
@@ -112,13 +146,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (plan.gateway) {
       const local = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
       const throttler: Throttler = redis ? new RedisThrottler({ redis: redis.commands, fallback: local, clock: services.clock, log }) : local;
+      const path = snapshotPath(config);
+      let state: GatewayState | undefined;
+      const snapshots = path ? new SnapshotWriter({ path, state: () => state!, log, now: () => services.clock.now() }) : null;
       const gateway: GatewayPlane = await buildGatewayPlane(services, {
         throttler,
         fresh,
         readiness,
+        ...(start.restored && { restored: start.restored }),
+        ...(snapshots && { onStateChanged: () => snapshots.changed() }),
         ...(plan.worker && { renderMetrics: workerMetrics(services.metrics) }),
       });
+      state = gateway.state;
+      if (snapshots && !start.restored) await snapshots.write();
       closers.push(() => gateway.close());
+      if (snapshots) closers.push(() => snapshots.stop());
       // Ready (state loaded, applying relayed events) before the first request can arrive.
       if (plan.worker) announceReady();
       await gateway.app.listen({ host: config.host, port: config.gatewayPort });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent, StoredEvent } from '../../src/core/events.ts';
 import { GatewayState } from '../../src/gateway/state.ts';
-import { T0, aUser, anAccessToken, anApi, anApiKey } from '../support/factories.ts';
+import { T0, aUser, anApi } from '../support/factories.ts';
 
 /** The gateway state is order-insensitive: events from several control nodes may arrive out of id order. */
 
@@ -21,27 +21,20 @@ describe('gateway state', () => {
     expect(state.routes.match('GET', `${api.context}/${api.version}/menu`).found).toBe(true);
   });
 
-  it('a token issued event arriving after its revocation does not resurrect the token; nor an API key', () => {
+  it('a snapshot restores routes, applications, key mappings, subscriptions, tiers and signing keys, and events after its mark still apply', () => {
     const state = new GatewayState();
-    const token = anAccessToken({ format: 'OPAQUE', hash: 'h1', applicationId: 'a1' });
-    state.apply([at(8, { type: 'tokens.revoked', tokens: [{ jti: token.jti, hash: 'h1', expiresAt: token.expiresAt }] })]);
-    state.apply([at(7, { type: 'token.issued', token })]);
-    expect(state.opaqueTokens.has('h1')).toBe(false);
+    const api = { ...anApi(aUser().id), lifeCycleStatus: 'PUBLISHED' as const };
+    const subscription = { id: 's1', applicationId: 'a1', apiId: api.id, throttlingPolicy: 'Gold', status: 'UNBLOCKED' as const, createdAt: T0, updatedAt: T0 };
+    state.apply([at(1, { type: 'api.saved', api }), at(2, { type: 'subscription.saved', subscription })]);
+    state.clients.set('ck', { applicationId: 'a1', keyType: 'PRODUCTION' });
 
-    const key = anApiKey('a1', { hash: 'k1' });
-    state.apply([at(10, { type: 'api-key.revoked', keyId: key.id, hash: 'k1' }), at(9, { type: 'api-key.saved', key })]);
-    expect(state.apiKeys.has('k1')).toBe(false);
-  });
+    const copy = new GatewayState();
+    copy.restore(JSON.parse(JSON.stringify(state.toSnapshot(T0))));
+    expect(copy.routes.match('GET', `${api.context}/${api.version}/menu`).found).toBe(true);
+    expect(copy.subscription('a1', api.id)?.id).toBe('s1');
+    expect(copy.clients.get('ck')).toEqual({ applicationId: 'a1', keyType: 'PRODUCTION' });
 
-  it('sweeps expired tokens, keys and deny-list entries, but keeps never-expiring ones', () => {
-    const state = new GatewayState();
-    state.apply([
-      at(1, { type: 'token.issued', token: anAccessToken({ format: 'OPAQUE', hash: 'old', expiresAt: T0 }) }),
-      at(2, { type: 'token.issued', token: anAccessToken({ format: 'OPAQUE', hash: 'forever', expiresAt: null }) }),
-      at(3, { type: 'tokens.revoked', tokens: [{ jti: 'j1', hash: null, expiresAt: T0 }, { jti: 'j2', hash: null, expiresAt: null }] }),
-    ]);
-    state.sweep(T0 + 1);
-    expect([...state.opaqueTokens.keys()]).toEqual(['forever']);
-    expect([...state.revokedJtis.keys()]).toEqual(['j2']);
+    copy.apply([at(3, { type: 'subscription.deleted', subscriptionId: 's1' })]);
+    expect(copy.subscription('a1', api.id)).toBeUndefined();
   });
 });
