@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Application, Session, User } from '../../core/model.ts';
+import { normalizeUsername } from '../../core/username.ts';
 import type { ApplicationQuery, ApplicationRepo, Page, Paged, SessionRepo, UserRepo } from '../ports.ts';
 import { guardUnique } from './errors.ts';
 import type { Precompiled } from './precompiled.ts';
@@ -8,19 +9,46 @@ import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 
+/** `users.username_key` (migration 0004): the normalized username, unique; NULL only for legacy look-alikes. */
+type WithUsernameKey = Omit<Database, 'users'> & { users: Database['users'] & { username_key: string | null } };
+
+/**
+ * Migration 0004: usernames are unique and found case-insensitively through `username_key`
+ * (NFKC + lower case, core/username.ts). Of existing accounts whose usernames differ only in case,
+ * the oldest gets the key; the others keep NULL and are still found by their exact username, so every
+ * existing user keeps signing in.
+ */
+export async function addUsernameKeys(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('users').addColumn('username_key', 'text').execute();
+  const { rows } = await sql<{ id: string; username: string }>`select id, username from users order by created_at, id`.execute(db);
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = normalizeUsername(row.username);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    await sql`update users set username_key = ${key} where id = ${row.id}`.execute(db);
+  }
+  await db.schema.createIndex('users_username_key').unique().on('users').column('username_key').execute();
+}
+
 export class KyselyUserRepo implements UserRepo {
+  private readonly keyed: Kysely<WithUsernameKey>;
+
   constructor(
     private readonly db: Db,
     private readonly precompiled: Precompiled,
-  ) {}
+  ) {
+    this.keyed = db as unknown as Kysely<WithUsernameKey>;
+  }
 
   async create(u: User): Promise<void> {
     await guardUnique(
-      this.db
+      this.keyed
         .insertInto('users')
         .values({
           id: u.id,
           username: u.username,
+          username_key: normalizeUsername(u.username),
           password_hash: u.passwordHash,
           roles: JSON.stringify(u.roles),
           disabled: flag(u.disabled),
@@ -35,8 +63,11 @@ export class KyselyUserRepo implements UserRepo {
     return row ? userFromRow(row) : null;
   }
 
+  /** Exact username first (legacy look-alikes, see addUsernameKeys), else the normalized one. */
   async findByUsername(username: string): Promise<User | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const exact = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    if (exact) return userFromRow(exact);
+    const row = await this.keyed.selectFrom('users').selectAll().where('username_key', '=', normalizeUsername(username)).executeTakeFirst();
     return row ? userFromRow(row) : null;
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { addUsernameKeys } from '../kysely/account-repos.ts';
 import { createInitialSchema } from '../kysely/initial-schema.ts';
 import { addEventConsumers, addExpiryIndexes } from '../kysely/retention-schema.ts';
 
@@ -7,4 +8,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '0001_initial': { up: (db: Kysely<unknown>) => createInitialSchema(db, 'postgres') },
   '0002_expiry_indexes': { up: addExpiryIndexes },
   '0003_event_consumers': { up: (db: Kysely<unknown>) => addEventConsumers(db, 'postgres') },
+  '0004_username_keys': { up: addUsernameKeys },
 };
