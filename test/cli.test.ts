@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +55,51 @@ describe('gatehouse CLI', { timeout: 120_000 }, () => {
     const res = spawnSync(process.execPath, [BIN, 'start', '--control-port', 'nope'], { env, encoding: 'utf8', timeout: 30_000 });
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('invalid setting controlPort / GATEHOUSE_CONTROL_PORT / --control-port');
+  });
+});
+
+/**
+ * What `npm start` runs: the compiled build. The tests above (and every spawned server) run the current
+ * sources through tsx; this one builds those same sources into a scratch folder, without the type
+ * check, and starts the result, so a missing asset or an import that only works under tsx shows here.
+ */
+describe('the compiled build', { timeout: 180_000 }, () => {
+  const root = join(import.meta.dirname, '..');
+  // Inside the repository, so the build finds node_modules as dist/ does.
+  const out = join(root, '.tmp', `cli-build-${process.pid}`);
+  // Without VITEST, as a user's shell runs it (child_process leaves out undefined variables).
+  const buildEnv: NodeJS.ProcessEnv = { ...env, VITEST: undefined };
+
+  it('builds, reads its assets from the build and serves the gateway from forked workers', async () => {
+    const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', out, '--no-check'], { encoding: 'utf8', timeout: 120_000 });
+    expect(build.status, build.stderr + build.stdout).toBe(0);
+    expect(readFileSync(join(out, 'http/assets/gatehouse.css'), 'utf8')).toBe(readFileSync(join(root, 'src/http/assets/gatehouse.css'), 'utf8'));
+    const child = spawn(process.execPath, [join(out, 'cli/main.js'), 'start', '--workers', '2'], {
+      env: { ...buildEnv, GATEHOUSE_CONTROL_PORT: '0', GATEHOUSE_GATEWAY_PORT: '0', GATEHOUSE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      const urls = await new Promise<Record<string, string>>((resolve, reject) => {
+        const found: Record<string, string> = {};
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          for (const m of output.matchAll(/^(control|gateway): (http\S+)$/gm)) found[m[1]!] = m[2]!;
+          if (found.control && found.gateway) resolve(found);
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      });
+      const css = await fetch(`${urls.control}/assets/gatehouse.css`);
+      expect(css.status).toBe(200);
+      expect((await fetch(`${urls.control}/assets/portal.js`)).status).toBe(200);
+      expect((await fetch(`${urls.gateway}/health/ready`)).status).toBe(200);
+      expect(output).not.toMatch(/tsx|\.ts:/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
