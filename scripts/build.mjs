@@ -18,7 +18,8 @@ rmSync(out, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const args = [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out, ...(values['no-check'] ? ['--noCheck'] : [])];
 const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-if (run.status !== 0) process.exit(run.status ?? 1);
 
+// Like tsc itself, a type error still leaves a complete (emitted) build behind, and fails the command.
 const src = join(root, 'src');
 cpSync(src, out, { recursive: true, filter: (path) => extname(path) !== '.ts' });
+process.exit(run.status ?? 1);
