@@ -28,7 +28,8 @@ export async function addUsernameKeys(db: Kysely<unknown>): Promise<void> {
     seen.add(key);
     await sql`update users set username_key = ${key} where id = ${row.id}`.execute(db);
   }
-  await db.schema.createIndex('users_username_key').unique().on('users').column('username_key').execute();
+  // Not 'users_username_key': PostgreSQL already gave that name to the unique constraint on username.
+  await db.schema.createIndex('users_username_key_unique').unique().on('users').column('username_key').execute();
 }
 
 export class KyselyUserRepo implements UserRepo {
