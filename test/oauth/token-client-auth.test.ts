@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintCredential, parseCredential } from '../../src/core/credentials.ts';
+import { cryptoRandom } from '../../src/core/random.ts';
 import { anAppWithKeys, type AppWithKeys } from '../support/fixtures.ts';
 import { basic, postForm, type FormResponse } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -44,8 +46,13 @@ describe('token endpoint: client authentication', () => {
     const res = await postForm(tokenUrl, cc, { authorization: basic(app.client.consumerKey, 'wrong') });
     expectOAuthError(res, 401, 'invalid_client');
     expect(res.headers.get('www-authenticate')).toBe(`Basic realm="${server.control}"`);
-    const wellFormedButWrong = `${app.secret.slice(0, -10)}AAAAAAAAAA`;
-    expectOAuthError(await postForm(tokenUrl, cc, { authorization: basic(app.client.consumerKey, wellFormedButWrong) }), 401, 'invalid_client');
+    // A real consumer-secret format with a valid checksum, so the refusal comes from the hash comparison.
+    const wellFormedButWrong = mintCredential('consumerSecret', cryptoRandom);
+    expect(parseCredential(wellFormedButWrong, ['consumerSecret'])).toBe('consumerSecret');
+    expect(wellFormedButWrong).not.toBe(app.secret);
+    const refused = await postForm(tokenUrl, cc, { authorization: basic(app.client.consumerKey, wellFormedButWrong) });
+    expectOAuthError(refused, 401, 'invalid_client');
+    expect(refused.headers.get('www-authenticate')).toBe(`Basic realm="${server.control}"`);
   });
 
   it('T04 the right secret works with client_secret_basic and with client_secret_post', async () => {
