@@ -29,6 +29,8 @@ function repositories(db: Kysely<Database>, precompiled: Precompiled, dialect: S
 export interface KyselyBackend {
   dialect: Store['dialect'];
   migrations: Record<string, Migration>;
+  /** Applies the migrations some other way than on `db` (PostgreSQL: on a connection without statement timeouts). */
+  migrate?: () => Promise<{ applied: string[] }>;
   close: () => Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export function kyselyStore(db: Kysely<Database>, backend: KyselyBackend): Store
     transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, precompiled, backend.dialect))),
     readSnapshot: (work) =>
       (backend.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute((trx) => work(repositories(trx, precompiled, backend.dialect))),
-    migrate: () => runMigrations(db as unknown as Kysely<unknown>, backend.migrations),
+    migrate: backend.migrate ?? (() => runMigrations(db as unknown as Kysely<unknown>, backend.migrations)),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

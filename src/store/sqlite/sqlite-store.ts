@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Store } from '../ports.ts';
 import { kyselyStore } from '../kysely/kysely-store.ts';
 import type { Database } from '../kysely/schema.ts';
+import { DEFAULT_STORE_TIMEOUTS } from '../store-timeouts.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { sqliteMigrations } from './migrations.ts';
 
@@ -13,6 +14,8 @@ export interface SqliteOptions {
   path: string;
   /** NORMAL survives a process crash (kill -9); FULL also survives power loss (K04). */
   synchronous: 'NORMAL' | 'FULL';
+  /** How long a write waits for another connection's lock before failing with SQLITE_BUSY; default 5 s. */
+  busyTimeoutMs?: number;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -46,7 +49,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous}`);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_STORE_TIMEOUTS.busyTimeoutMs}`);
   // Reads through a memory map and a larger page cache: fewer system calls per statement.
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('cache_size = -65536');
