@@ -6,7 +6,7 @@ import { invalid, notFound } from './errors.ts';
 import { parseIpList, refererMatcher } from './ip-match.ts';
 import type { ApiKeyRecord, KeyType } from './model.ts';
 import type { Random } from './random.ts';
-import type { ValidityPolicy } from './token-service.ts';
+import { MAX_VALIDITY_SECONDS, VALIDITY_TOO_LONG, type ValidityPolicy } from './token-service.ts';
 import { integer, text } from './validate.ts';
 import type { Store } from '../store/ports.ts';
 
@@ -56,6 +56,7 @@ export class ApiKeyService {
       throw invalid('permittedReferer', (error as Error).message);
     }
     const requested = input.validityPeriod === undefined || input.validityPeriod === null ? -1 : integer('validityPeriod', input.validityPeriod);
+    if (requested > MAX_VALIDITY_SECONDS) throw invalid('validityPeriod', VALIDITY_TOO_LONG);
     return this.deps.changes.run(async (tx, emit) => {
       const issued = this.build(application.id, keyType, {
         name: text('keyName', input.keyName ?? `${keyType.toLowerCase()}-key`, { min: 1, max: 100 }),

@@ -4,7 +4,7 @@ import { CredentialHasher, constantTimeEqual, credentialStart, mintCredential, p
 import { DomainError, UniqueViolation, conflict, invalid, notFound } from './errors.ts';
 import { GRANT_TYPES, isLive, type Application, type ClientSecret, type GrantType, type KeyType, type OAuthClient, type TokenType } from './model.ts';
 import type { Random } from './random.ts';
-import type { TokenService } from './token-service.ts';
+import { MAX_VALIDITY_SECONDS, VALIDITY_TOO_LONG, type TokenService } from './token-service.ts';
 import type { Repositories, Store } from '../store/ports.ts';
 
 export interface ClientSettings {
@@ -83,6 +83,7 @@ export class ClientService {
     if (!Number.isInteger(settings.refreshTokenTtlSeconds) || settings.refreshTokenTtlSeconds <= 0) {
       throw invalid('refresh_token_expiry_time', 'refresh_token_expiry_time must be a positive whole number of seconds');
     }
+    if (settings.refreshTokenTtlSeconds > MAX_VALIDITY_SECONDS) throw invalid('refresh_token_expiry_time', VALIDITY_TOO_LONG);
     return {
       grantTypes,
       callbackUrl,

@@ -11,6 +11,15 @@ import { isLive, type AccessTokenRecord, type OAuthClient, type RefreshTokenReco
 import type { Random } from './random.ts';
 import type { Repositories, Store, TokenSelector } from '../store/ports.ts';
 
+/**
+ * The longest positive validity accepted for tokens, refresh tokens, key defaults and API keys: 10
+ * years. Anything longer is a typo or an attempt at "forever" (`1e11` s would expire in the year
+ * 5195); a negative validity is how to ask for that.
+ */
+export const MAX_VALIDITY_SECONDS = 10 * 365 * 86_400;
+
+export const VALIDITY_TOO_LONG = `validity period must be at most ${MAX_VALIDITY_SECONDS} seconds (10 years); a negative one never expires`;
+
 export interface ValidityPolicy {
   allowNeverExpiring: boolean;
   /** 0 = no cap. */
@@ -78,6 +87,7 @@ export class TokenService {
       return null;
     }
     if (requested === 0) throw new DomainError('VALIDATION', 'validity period must not be 0', { field: 'validityPeriod' });
+    if (requested > MAX_VALIDITY_SECONDS) throw new DomainError('VALIDATION', VALIDITY_TOO_LONG, { field: 'validityPeriod' });
     return cap > 0 ? Math.min(requested, cap) : requested;
   }
 

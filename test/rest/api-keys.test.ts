@@ -101,6 +101,17 @@ describe('API keys', () => {
     });
   }
 
+  it('T32 an API key validity above 10 years → 400 naming validityPeriod; exactly 10 years is accepted', async () => {
+    const before = (await alice.devportal.get(path())).body.count;
+    for (const validityPeriod of [1e11, 315_360_001]) {
+      const res = await alice.devportal.post(path('/generate'), { validityPeriod });
+      expect(res.status).toBe(400);
+      expect(res.body.error[0]).toMatchObject({ message: 'validityPeriod', description: expect.stringMatching(/at most 315360000 seconds \(10 years\)/) });
+    }
+    expect((await alice.devportal.get(path())).body.count).toBe(before);
+    expect((await alice.devportal.post(path('/generate'), { validityPeriod: 315_360_000 })).body.validityTime).toBe(315_360_000);
+  });
+
   it("security: no token 401, no API-key scope 403, another user's application or key 404 (P05)", async () => {
     const key = await alice.devportal.post(path('/generate'), { keyName: 'mine' });
     expect((await fetch(`${server.control}/api/am/devportal/v3${path()}`)).status).toBe(401);

@@ -108,6 +108,20 @@ describe('generate-keys', () => {
     expect((await alice.devportal.get(path)).body.callbackUrl).toBe('https://app.example/cb');
   });
 
+  it('T32 key defaults above 10 years → 400 naming the property, at generate-keys and at PUT oauth-keys', async () => {
+    const appId = await newApp();
+    for (const property of ['application_access_token_expiry_time', 'user_access_token_expiry_time', 'refresh_token_expiry_time']) {
+      const res = await generate(appId, { keyType: 'PRODUCTION', grantTypesToBeSupported: ['client_credentials'], additionalProperties: { [property]: 1e11 } });
+      expect(res.status, property).toBe(400);
+      expect(res.body.error[0]).toMatchObject({ message: property, description: expect.stringMatching(/at most 315360000 seconds \(10 years\)/) });
+    }
+    expect((await alice.devportal.get(`/applications/${appId}/oauth-keys`)).body.count).toBe(0);
+    const keys = await generate(appId, { keyType: 'PRODUCTION', grantTypesToBeSupported: ['client_credentials'] });
+    const update = await alice.devportal.put(`/applications/${appId}/oauth-keys/${keys.body.keyMappingId}`, { additionalProperties: { application_access_token_expiry_time: 315_360_001 } });
+    expect(update.status).toBe(400);
+    expect(update.body.error[0]!.message).toBe('application_access_token_expiry_time');
+  });
+
   it('clientId and clientSecret in the request are ignored: Gatehouse mints both (P06)', async () => {
     const appId = await newApp();
     const res = await generate(appId, { keyType: 'PRODUCTION', grantTypesToBeSupported: ['client_credentials'], clientId: 'chosen', clientSecret: 'gcs_chosen' });

@@ -81,6 +81,19 @@ describe('generate-token', () => {
     expect(granted.body.tokenScopes).toEqual(['read_alpha', 'adm_alpha']);
   });
 
+  it('T32 a validityPeriod above 10 years → 400 naming it (1e11 would expire in 5195); 10 years exactly is accepted', async () => {
+    const keys = await keysFor();
+    for (const validityPeriod of [1e11, '100000000000', 315_360_001]) {
+      const res = await alice.devportal.post(`${keys.base}/generate-token`, { validityPeriod });
+      expect(res.status).toBe(400);
+      expect(res.body.error[0]).toMatchObject({ message: 'validityPeriod', description: expect.stringMatching(/at most 315360000 seconds \(10 years\)/) });
+    }
+    const longest = await alice.devportal.post(`${keys.base}/generate-token`, { validityPeriod: 315_360_000 });
+    expect(longest.body.validityTime).toBe(315_360_000);
+    const { payload } = decodeJwt(String(longest.body.accessToken));
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(315_360_000);
+  });
+
   it('an OAUTH application gets opaque tokens', async () => {
     const keys = await keysFor('OAUTH');
     const res = await alice.devportal.post(`${keys.base}/generate-token`, { validityPeriod: 60 });
