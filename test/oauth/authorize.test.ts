@@ -75,7 +75,7 @@ describe('authorization endpoint', () => {
     const tokens = await redeem(location.searchParams.get('code')!, verifier);
     expect(tokens.status).toBe(200);
     expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'default' });
-    expect(tokens.body.refresh_token).toBeDefined();
+    expect(tokens.body.refresh_token).toMatch(/^grt_[0-9A-Za-z]{49}$/);
   });
 
   it('T31 authorization_code: a role-bound scope the signed-in user lacks is dropped', async () => {
@@ -121,6 +121,33 @@ describe('authorization endpoint', () => {
     expect((await browser.postForm('/oauth2/authorize/login', fields)).status).toBe(403);
     const crossSite = await browser.postForm('/oauth2/authorize/login', { ...fields, csrf: hiddenField(html, 'csrf') }, { origin: 'https://evil.example' });
     expect(crossSite.status).toBe(403);
+  });
+
+  it('A04 the consent decision is refused (403, no redirect, no code) with a wrong or missing CSRF token or a foreign Origin', async () => {
+    const browser = new CookieClient(server.control);
+    await approve(browser, authorizeQuery());
+    const html = await (await browser.request(`/oauth2/authorize?${authorizeQuery()}`)).text();
+    expect(html).toContain('Authorize access');
+    const fields = { request: hiddenField(html, 'request'), decision: 'approve' };
+    const csrf = hiddenField(html, 'csrf');
+    const attempts: Array<[string, Record<string, string>, Record<string, string>]> = [
+      ['wrong CSRF token', { ...fields, csrf: `${csrf.slice(0, -2)}xx` }, {}],
+      ['another CSRF-looking value', { ...fields, csrf: 'A'.repeat(csrf.length) }, {}],
+      ['missing CSRF token', fields, {}],
+      ['empty CSRF token', { ...fields, csrf: '' }, {}],
+      ['foreign Origin', { ...fields, csrf }, { origin: 'https://evil.example' }],
+      ['foreign Referer', { ...fields, csrf }, { referer: 'https://evil.example/page' }],
+    ];
+    for (const [label, body, headers] of attempts) {
+      const res = await browser.postForm('/oauth2/authorize/decision', body, headers);
+      expect(res.status, label).toBe(403);
+      expect(res.headers.get('location'), label).toBeNull();
+      expect(await res.text(), label).toContain('access_denied');
+    }
+    // The same form with its own token and origin goes through, so the refusals above were the checks.
+    const ok = await browser.postForm('/oauth2/authorize/decision', { ...fields, csrf }, { origin: server.control });
+    expect(ok.status).toBe(303);
+    expect(new URL(ok.headers.get('location')!).searchParams.get('code')).toBeTruthy();
   });
 
   it('errors after the redirect_uri is verified go back to the client (unsupported_response_type, PKCE required)', async () => {
