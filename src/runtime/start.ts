@@ -13,6 +13,7 @@ import type { EventMark, Store } from '../store/ports.ts';
 import { openStore } from '../store/open-store.ts';
 import { EventFeed } from './event-feed.ts';
 import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { createLogger } from './logger.ts';
 import { RedisEventLink, connectRedis } from './redis-link.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
@@ -42,10 +43,6 @@ function urlFor(hostPort: string, tls: boolean): string {
   const shown = hostPort.replace(/^(0\.0\.0\.0|\[?::\]?):/, '127.0.0.1:');
   return `${tls ? 'https' : 'http'}://${shown}`;
 }
-
-const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
-/** How long change events stay in the log for processes catching up (far beyond the staleness bound). */
-const EVENT_RETENTION_MS = 7 * 86_400_000;
 
 /**
  * Which planes this process runs. One process: what the role asks for. With `--workers N` the primary
@@ -179,14 +176,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
 
     if (plan.control) {
-      const housekeeping = setInterval(() => {
-        const now = services.clock.now();
-        void Promise.all([store.tokens.purgeExpired(now), store.events.purgeBefore(now - EVENT_RETENTION_MS)]).catch((err: unknown) =>
-          log.warn({ err }, 'housekeeping failed'),
-        );
-      }, HOUSEKEEPING_INTERVAL_MS);
-      housekeeping.unref();
-      closers.push(() => clearInterval(housekeeping));
+      const housekeeping = startHousekeeping({ store, clock: services.clock, log });
+      closers.push(() => housekeeping.stop());
     }
     return { urls: services.urls, services, close };
   } catch (error) {

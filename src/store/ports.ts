@@ -237,8 +237,6 @@ export interface EventLog {
    * has read; forgets consumers not seen for `consumerStaleMs`. Returns how many events went.
    */
   purge(options: EventPurgeOptions): Promise<number>;
-  /** Deletes events older than `before` (processes further behind must restart); returns how many. */
-  purgeBefore(before: number): Promise<number>;
   /** Events with id > `afterId`, oldest first. */
   since(afterId: number, limit: number): Promise<StoredEvent[]>;
   latestId(): Promise<number>;

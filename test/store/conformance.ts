@@ -333,7 +333,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       ]);
       expect(await store.events.since(appended[0]!.id, 1)).toEqual([appended[1]]);
       expect(await store.events.latestId()).toBe(appended[1]!.id);
-      expect(await store.events.purgeBefore(T0 + 1)).toBeGreaterThanOrEqual(1);
+      expect(await store.events.purge({ now: T0 + 1, maxAgeMs: 0, minAgeMs: 0, consumerStaleMs: 0 })).toBeGreaterThanOrEqual(1);
       expect((await store.events.since(start, 100)).map((e) => e.event)).toEqual([{ type: 'api.deleted', apiId: 'b' }]);
     });
 

@@ -76,10 +76,6 @@ export class KyselyEventLog implements EventLog {
     return deleted;
   }
 
-  purgeBefore(before: number): Promise<number> {
-    return this.deleteEvents({}, before, null);
-  }
-
   /** Events created before `before` (and with id ≤ `upToId`, if given), in bounded batches. */
   private deleteEvents(limits: PurgeLimits, before: number, upToId: number | null): Promise<number> {
     return deleteInBatches(limits, (limit) =>
