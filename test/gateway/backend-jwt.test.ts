@@ -12,7 +12,7 @@ describe('backend JWT (X-JWT-Assertion)', () => {
     const token = await s.token({ grant: 'password' });
     expect((await s.call('/items/1', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const assertion = ctx.backend.seen.at(-1)!.headers['x-jwt-assertion'] as string;
-    expect(assertion).toBeDefined();
+    expect(assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const jwks = createRemoteJWKSet(new URL(`${ctx.server.gateway}/jwks`));
     const { payload, protectedHeader } = await jwtVerify(assertion, jwks, { issuer: 'wso2.org/products/am', algorithms: ['RS256'] });
     expect(protectedHeader.typ).toBe('JWT');

@@ -69,7 +69,7 @@ describe('openid-client', () => {
 
   it('runs the password grant as a generic grant', async () => {
     const tokens = await client.genericGrantRequest(config, 'password', { username: app.user.username, password: PASSWORD });
-    expect(tokens.access_token).toBeDefined();
+    expect(tokens.access_token).toMatch(/^gat_[0-9A-Za-z]{49}$/);
   });
 });
 

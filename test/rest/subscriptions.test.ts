@@ -20,7 +20,12 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const newApp = async (user: RestUser = alice) => String((await user.devportal.post('/applications', { name: `s-${Math.random().toString(36).slice(2, 10)}` })).body.applicationId);
+async function newApp(user: RestUser = alice): Promise<string> {
+  const res = await user.devportal.post('/applications', { name: `s-${Math.random().toString(36).slice(2, 10)}` });
+  expect(res.status).toBe(201);
+  expect(res.body.applicationId).toEqual(expect.any(String));
+  return String(res.body.applicationId);
+}
 
 describe('subscriptions', () => {
   it('subscribes with a tier, in the WSO2 shape; the application shows the count and the API scopes', async () => {
@@ -120,7 +125,8 @@ describe('subscriptions', () => {
     const bobsView = await bob.devportal.get(`/subscriptions?apiId=${api.id}`);
     expect(items(bobsView.body.list).map((s) => s.applicationId)).not.toContain(appId);
     expect(items(bobsView.body.list).every((s) => String(s.applicationInfo.owner) === bob.user.username)).toBe(true);
-    expect(bobApp).toBeTruthy();
+    // And the other way round: Alice cannot see the subscriptions of Bob's application.
+    expect((await alice.devportal.get(`/subscriptions?applicationId=${bobApp}`)).status).toBe(404);
     expect((await alice.devportal.get(`/subscriptions/${id}`)).body.throttlingPolicy).toBe('Gold');
   });
 });

@@ -33,15 +33,19 @@ describe('event feed', () => {
     const other = await openStore({ url: server.config.store, sqliteSynchronous: server.config.sqliteSynchronous });
     try {
       const services = buildServices(server.config, pino({ level: 'silent' }), other, [...server.config.secrets!]);
-      const theirs = await services.applications.create((await aUser(services)).id, { name: 'theirs', tokenType: 'JWT' });
-      const arrived = () => remote.some((e) => e.event.type === 'application.saved' && e.event.application.id === theirs.id);
+      const owner = (await aUser(services)).id;
+      const arrived = (id: string) => () => remote.some((e) => e.event.type === 'application.saved' && e.event.application.id === id);
+      const theirs = await services.applications.create(owner, { name: 'theirs', tokenType: 'JWT' });
       // The feed polls every second: well within 5 s.
-      await expect.poll(arrived, { timeout: 5000, interval: 50 }).toBe(true);
+      await expect.poll(arrived(theirs.id), { timeout: 5000, interval: 50 }).toBe(true);
+      // A second remote change, arriving, proves the feed read the log again after the first (instead of
+      // sleeping and hoping a poll ran).
+      const marker = await services.applications.create(owner, { name: 'marker', tokenType: 'JWT' });
+      await expect.poll(arrived(marker.id), { timeout: 5000, interval: 50 }).toBe(true);
     } finally {
       await other.close();
     }
-    // Past another poll, nothing of this process's came back: not its application, not its first signing key.
-    await new Promise((r) => setTimeout(r, 1200));
+    // Past those reads, nothing of this process's came back: not its application, not its first signing key.
     expect(remote.filter((e) => e.event.type === 'application.saved' && e.event.application.id === mine.id)).toEqual([]);
     expect(remote.filter((e) => e.event.type.startsWith('signing-key.'))).toEqual([]);
   });

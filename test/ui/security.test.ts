@@ -91,7 +91,7 @@ describe('portal security', () => {
         expect(response.headers.get('allow')).toBe('POST');
       }
     }
-    expect(await server.services.applications.get(user.id, application.id)).toBeDefined();
+    expect(await server.services.applications.get(user.id, application.id)).toMatchObject({ id: application.id, name: 'erin-app' });
     expect(await secretWorks()).toBe(true);
     expect((await client.request('/devportal/applications')).status).toBe(200);
   });
@@ -201,7 +201,7 @@ describe('portal security', () => {
     }
     expect((await other.postForm(`${base}/delete`, { csrf })).status).toBe(404);
     expect((await other.postForm(`${base}/keys/production/regenerate-secret`, { csrf })).status).toBe(404);
-    expect(await server.services.applications.get(user.id, application.id)).toBeDefined();
+    expect(await server.services.applications.get(user.id, application.id)).toMatchObject({ id: application.id, name: 'erin-app' });
     expect(await secretWorks()).toBe(true);
   });
 
