@@ -35,6 +35,11 @@ export const SETTINGS = {
     default: 'sqlite:./data/gatehouse.db',
   },
   redisUrl: { env: 'GATEHOUSE_REDIS_URL', flag: '--redis', doc: 'Redis for shared throttle counters and cross-process change events (cluster mode).', schema: z.string().regex(/^rediss?:\/\/.+/, 'expected redis://…') },
+  redisNamespace: {
+    env: 'GATEHOUSE_REDIS_NAMESPACE',
+    doc: "Names this cluster's Redis channels and keys, so several clusters can share one Redis. Default: the store's database name.",
+    schema: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
+  },
   issuer: { env: 'GATEHOUSE_ISSUER', flag: '--issuer', doc: 'Public base URL of the control plane; the `iss` of every token. Defaults to the control URL.', schema: url },
   controlUrl: { env: 'GATEHOUSE_CONTROL_URL', flag: '--control-url', doc: 'Where a gateway-only process finds the control plane.', schema: url },
   gatewayUrl: { env: 'GATEHOUSE_GATEWAY_URL', flag: '--gateway-url', doc: 'Public URL of the gateway shown in the portal. Defaults to the gateway listener.', schema: url },

@@ -66,7 +66,7 @@ export class CredentialLookup {
       switch (event.type) {
         case 'token.issued':
           // Older logs carry the whole record; only its hash matters here.
-          this.opaque.invalidate('hash' in event ? event.hash : ((event as { token?: { hash?: string } }).token?.hash ?? ''));
+          this.opaque.created('hash' in event ? event.hash : ((event as { token?: { hash?: string } }).token?.hash ?? ''));
           break;
         case 'tokens.revoked':
           for (const token of event.tokens) {
@@ -75,7 +75,7 @@ export class CredentialLookup {
           }
           break;
         case 'api-key.saved':
-          this.apiKeys.invalidate(event.key.hash);
+          this.apiKeys.created(event.key.hash);
           break;
         case 'api-key.revoked':
           this.apiKeys.update(event.hash, null);

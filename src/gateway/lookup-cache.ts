@@ -5,7 +5,7 @@
  * - Bounded: at most `maxEntries`, least recently used evicted first.
  * - Coalescing: N concurrent misses of one key make one store read.
  * - Negative entries ("no such credential") live `negativeTtlMs`; a change event for the key
- *   (`invalidate`, `update`) replaces them at once.
+ *   (`created`, `update`) replaces them at once.
  * - A read that a change event overtook (the event arrived while the read was in flight, so the read
  *   may predate the change) is never cached nor used: it is read again.
  * - Positive entries are re-read in the background after `refreshAfterMs` (a safety net should an
@@ -91,10 +91,13 @@ export class LookupCache<V> {
     if (this.entries.has(key)) this.put(key, value);
   }
 
-  /** A change event says the key changed: the next request reads it again. */
-  invalidate(key: string): void {
+  /**
+   * A change event says the key now exists (issued): a negative answer, or a read in flight that may
+   * predate it, must not stand. A positive answer stays (the event may arrive after it was read).
+   */
+  created(key: string): void {
     if (this.inflight.has(key)) this.overtaken.add(key);
-    this.entries.delete(key);
+    if (this.entries.get(key)?.value === null) this.entries.delete(key);
   }
 
   clear(): void {

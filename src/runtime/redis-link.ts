@@ -4,9 +4,6 @@ import type { ChangeBus, StoredEvent } from '../core/events.ts';
 import type { EventFeed } from './event-feed.ts';
 import { propagationReceipts } from './propagation.ts';
 
-const CHANNEL = 'gatehouse:events';
-const ACKS = 'gatehouse:acks';
-const MEMBERS = 'gatehouse:gateways';
 /** How often a gateway says it is alive, and how long after its last word it counts as gone. */
 const HEARTBEAT_MS = 1000;
 const MEMBER_TTL_MS = 3 * HEARTBEAT_MS;
@@ -61,6 +58,8 @@ export interface RedisEventLinkOptions {
   gatewayId?: string;
   /** How long a change waits for the gateways' confirmations. */
   confirmTimeoutMs?: number;
+  /** Names this cluster's channels and keys, so clusters sharing one Redis never hear each other. */
+  namespace: string;
 }
 
 /**
@@ -90,15 +89,22 @@ export class RedisEventLink {
   private members: { at: number; ids: string[] } | null = null;
   private closed = false;
 
+  private readonly channel: string;
+  private readonly acks: string;
+  private readonly membersKey: string;
+
   constructor(private readonly deps: RedisEventLinkOptions) {
+    this.channel = `gatehouse:${deps.namespace}:events`;
+    this.acks = `gatehouse:${deps.namespace}:acks`;
+    this.membersKey = `gatehouse:${deps.namespace}:gateways`;
     this.unsubscribe = deps.bus.subscribe((events, origin) => (origin === 'local' ? this.forward(events) : undefined));
     deps.subscriber.on('message', (channel: string, message: string) => {
       const parsed = parseJson(message);
-      if (channel === CHANNEL) void this.onNudge(parsed as Nudge | null);
-      else if (channel === ACKS) this.onAck(parsed as Ack | null);
+      if (channel === this.channel) void this.onNudge(parsed as Nudge | null);
+      else if (channel === this.acks) this.onAck(parsed as Ack | null);
     });
     deps.subscriber.on('ready', () => {
-      void deps.subscriber.subscribe(CHANNEL, ACKS).then(() => {
+      void deps.subscriber.subscribe(this.channel, this.acks).then(() => {
         this.downSince = null;
         clearInterval(this.fallbackPoll);
         this.fallbackPoll = undefined;
@@ -135,7 +141,7 @@ export class RedisEventLink {
     clearInterval(this.fallbackPoll);
     clearInterval(this.heartbeat);
     for (const waiter of this.waiters) waiter.done();
-    if (this.deps.gatewayId) await this.deps.publisher.hdel(MEMBERS, this.deps.gatewayId).catch(() => undefined);
+    if (this.deps.gatewayId) await this.deps.publisher.hdel(this.membersKey, this.deps.gatewayId).catch(() => undefined);
     this.deps.subscriber.disconnect();
     this.deps.publisher.disconnect();
   }
@@ -151,20 +157,20 @@ export class RedisEventLink {
   }
 
   private async beat(): Promise<void> {
-    await this.deps.publisher.hset(MEMBERS, this.deps.gatewayId!, String(Date.now())).catch(() => undefined);
+    await this.deps.publisher.hset(this.membersKey, this.deps.gatewayId!, String(Date.now())).catch(() => undefined);
   }
 
   /** Live gateways other than this process (read at most twice a second; stale members are removed). */
   private async liveGateways(): Promise<string[]> {
     const now = Date.now();
     if (this.members && now - this.members.at < 500) return this.members.ids;
-    const all = await this.deps.publisher.hgetall(MEMBERS);
+    const all = await this.deps.publisher.hgetall(this.membersKey);
     const ids: string[] = [];
     for (const [id, at] of Object.entries(all)) {
       if (now - Number(at) < MEMBER_TTL_MS) {
         if (id !== this.deps.gatewayId) ids.push(id);
       } else if (now - Number(at) > 10 * MEMBER_TTL_MS) {
-        void this.deps.publisher.hdel(MEMBERS, id).catch(() => undefined);
+        void this.deps.publisher.hdel(this.membersKey, id).catch(() => undefined);
       }
     }
     this.members = { at: now, ids };
@@ -181,7 +187,7 @@ export class RedisEventLink {
       if (confirm) gateways = await this.liveGateways();
       if (receipt && gateways.length > 0) receipt.awaited = true;
       const waited = gateways.length > 0 ? this.waitFor(ids, gateways) : null;
-      await this.deps.publisher.publish(CHANNEL, JSON.stringify({ o: this.origin, ids, c: confirm } satisfies Nudge));
+      await this.deps.publisher.publish(this.channel, JSON.stringify({ o: this.origin, ids, c: confirm } satisfies Nudge));
       const unconfirmed = waited ? await waited : [];
       if (receipt) for (const id of unconfirmed) receipt.unconfirmed.add(id);
       if (unconfirmed.length > 0) this.deps.log.warn({ gateways: unconfirmed }, 'gateways did not confirm a change in time');
@@ -236,7 +242,7 @@ export class RedisEventLink {
       if (await this.deps.feed.catchUp(nudge.ids, 5)) {
         this.unconfirmedSince.delete(key);
         const ack: Ack = { g: gatewayId, o: nudge.o, ids: nudge.ids };
-        await this.deps.publisher.publish(ACKS, JSON.stringify(ack)).catch(() => undefined);
+        await this.deps.publisher.publish(this.acks, JSON.stringify(ack)).catch(() => undefined);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -64,9 +64,16 @@ function connectCluster(url: string, services: Services, feed: EventFeed, gatewa
   const { log } = services;
   const commands = connectRedis(url, log, 'commands');
   const subscriber = connectRedis(url, log, 'events');
-  const link = new RedisEventLink({ publisher: commands, subscriber, bus: services.bus, feed, log, ...(gatewayId && { gatewayId }) });
+  const namespace = services.config.redisNamespace ?? redisNamespaceOf(services.config.store);
+  const link = new RedisEventLink({ publisher: commands, subscriber, bus: services.bus, feed, log, namespace, ...(gatewayId && { gatewayId }) });
   const readiness: ReadinessCheck = { name: 'redis', optional: true, check: async () => link.connected() && (await commands.ping()) === 'PONG' };
   return { commands, link, readiness, close: () => link.close() };
+}
+
+/** By default a cluster is named by its database (the last part of the store URL's path). */
+function redisNamespaceOf(storeUrl: string): string {
+  const name = storeUrl.replace(/[?#].*$/, '').split('/').pop();
+  return name && name.length > 0 ? name : 'default';
 }
 
 /**

@@ -50,7 +50,7 @@ describe('lookup cache', () => {
     const cache = new LookupCache({ ...options, load: store.load });
     const first = cache.fetch('h');
     // The read started before the credential was committed; its "issued" event arrives while it is in flight.
-    cache.invalidate('h');
+    cache.created('h');
     store.waiting[0]!.answer(null);
     await Promise.resolve();
     await new Promise((resolve) => setImmediate(resolve));
@@ -58,6 +58,15 @@ describe('lookup cache', () => {
     store.waiting[1]!.answer('issued');
     expect(await first).toBe('issued');
     expect(cache.peek('h')?.value).toBe('issued');
+  });
+
+  it('an issuance event arriving after the value was read leaves the positive answer in place', async () => {
+    let reads = 0;
+    const cache = new LookupCache<string>({ ...options, load: async () => (reads++, 'value') });
+    await cache.fetch('h');
+    cache.created('h');
+    expect(cache.peek('h')?.value).toBe('value');
+    expect(reads).toBe(1);
   });
 
   it('an event updates only keys it knows, so a mass revocation cannot flood it', async () => {
