@@ -233,6 +233,7 @@ export interface ApiKeyRecord {
 export interface Session {
   idHash: string;
   userId: string;
+  /** The hash of the session's CSRF token (SessionService); sessions from before hashing hold the token itself. */
   csrfToken: string;
   createdAt: number;
   expiresAt: number;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { constantTimeEqual, mintCredential } from '../core/credentials.ts';
+import { mintCredential } from '../core/credentials.ts';
 import type { User } from '../core/model.ts';
 import { sendPage } from '../http/page.ts';
 import {
@@ -59,7 +59,7 @@ export function registerAuthorize(app: FastifyInstance, deps: KeyManagerDeps): v
     handle(reply, async () => {
       const authz = await validateAuthorizationRequest(toSearchParams(request.query), findClient);
       const current = await signedIn(request);
-      if (current) return showConsent(reply, authz, current.user, current.session.csrfToken);
+      if (current) return showConsent(reply, authz, current.user, current.csrfToken);
       const csrf = issuePreAuthToken(request, reply, secure);
       return sendPage(reply, 200, loginPage({ params: authz.params, csrf, clientName: authz.client.name }));
     }),
@@ -95,7 +95,7 @@ export function registerAuthorize(app: FastifyInstance, deps: KeyManagerDeps): v
       const body = request.body;
       const authz = await validateAuthorizationRequest(new URLSearchParams(field(body, 'request') ?? ''), findClient);
       const current = await signedIn(request);
-      if (!current || !isSameOrigin(request, [issuerOrigin()]) || !constantTimeEqual(field(body, 'csrf') ?? '', current.session.csrfToken)) {
+      if (!current || !isSameOrigin(request, [issuerOrigin()]) || !deps.sessions.checkCsrf(current.session, field(body, 'csrf'))) {
         return sendPage(reply, 403, errorPage('access_denied', 'the consent form expired or came from another site; start again'));
       }
       if (field(body, 'decision') !== 'approve') {

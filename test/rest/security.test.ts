@@ -220,8 +220,8 @@ describe('S03: no secret, token or password reaches the server logs', () => {
     await new RestClient(server, { authorization: 'Bearer Sentinel-bogus-token-abc123' }).get('/applications');
     await new RestClient(server, { authorization: `Bearer ${token}` }).get(`/applications?access_token=${token}&secret=${password}`);
     await postForm(`${server.control}/oauth2/introspect`, { token: String(appToken.body.accessToken) }, { authorization: basic(String(keys.body.consumerKey), String(regenerated.body.consumerSecret)) });
-    const { session, token: cookie } = await server.services.sessions.create((await server.services.users.findByUsername('sentinel'))!.id);
-    await new RestClient(server, { cookie: `gatehouse-session=${cookie}`, 'x-csrf-token': session.csrfToken, origin: server.control }).post('/applications', { name: 'via-cookie' });
+    const { csrfToken, token: cookie } = await server.services.sessions.create((await server.services.users.findByUsername('sentinel'))!.id);
+    await new RestClient(server, { cookie: `gatehouse-session=${cookie}`, 'x-csrf-token': csrfToken, origin: server.control }).post('/applications', { name: 'via-cookie' });
 
     const sentinels = [
       password,
@@ -237,7 +237,7 @@ describe('S03: no secret, token or password reaches the server logs', () => {
       'gcs_Sentinel-wrong-secret-xyz',
       'Sentinel-bogus-token-abc123',
       cookie,
-      session.csrfToken,
+      csrfToken,
     ];
     const logs = server.logs.join('\n');
     expect(logs).toContain('/api/am/devportal/v3/applications');

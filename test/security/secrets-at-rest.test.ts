@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aPublishedApi, anAppWithKeys, PASSWORD, subscribe } from '../support/fixtures.ts';
+import { mintCredential } from '../../src/core/credentials.ts';
+import { cryptoRandom } from '../../src/core/random.ts';
+import { CookieClient, hiddenField } from '../support/browserless.ts';
+import { aPublishedApi, anAppWithKeys, aUser, PASSWORD, subscribe } from '../support/fixtures.ts';
 import { basic, postForm } from '../support/http.ts';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 
-/** S01 (no plaintext at rest), S03 (no secrets in logs), S05 (constant-time comparisons), C04. */
+/** S01 (no plaintext at rest), S03 (no secrets in logs), S05 (constant-time comparisons), S07 (CSRF tokens hashed), C04. */
 
 let server: TestServer;
 const sentinels: string[] = [];
@@ -80,6 +83,38 @@ describe('secrets at rest and in logs', () => {
       .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => ({ f, i: i + 1, line })))
       .filter(({ line }) => suspicious.test(line) && !allowed.some((a) => a.test(line)));
     expect(offenders).toEqual([]);
+  });
+
+  it("S07 a portal session's CSRF token is stored only as its hash; its forms carry it and posts with it pass", async () => {
+    const user = await aUser(server.services, ['subscriber']);
+    const browser = new CookieClient(server.control);
+    const login = await (await browser.request('/devportal/login')).text();
+    expect((await browser.postForm('/devportal/login', { csrf: hiddenField(login, 'csrf'), username: user.username, password: PASSWORD })).status).toBe(303);
+    const csrf = hiddenField(await (await browser.request('/devportal/applications/new')).text(), 'csrf');
+    const token = browser.cookies.get('gatehouse-session')!;
+    const stored = (await server.services.store.sessions.find(server.services.hasher.hash(token)))!;
+    expect(stored.csrfToken).not.toBe(csrf);
+    expect(stored.csrfToken).toBe(server.services.hasher.hash(csrf));
+    await server.services.store.ping();
+    const bytes = filesUnder(server.dataDir).filter((f) => f.includes('gatehouse.db')).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    expect(bytes.includes(csrf)).toBe(false);
+    const wrong = await browser.postForm('/devportal/applications/new', { csrf: `${csrf.slice(0, -1)}A`, name: 'nope' });
+    expect(wrong.status).toBe(403);
+    const created = await browser.postForm('/devportal/applications/new', { csrf, name: 'csrf-hashed' });
+    expect(created.status).toBe(303);
+  });
+
+  it('S07 a session stored before CSRF tokens were hashed keeps working until it expires', async () => {
+    const user = await aUser(server.services, ['subscriber']);
+    const token = mintCredential('session', cryptoRandom);
+    const legacyCsrf = cryptoRandom.bytes(32).toString('base64url');
+    const now = server.clock.now();
+    await server.services.store.sessions.create({ idHash: server.services.hasher.hash(token), userId: user.id, csrfToken: legacyCsrf, createdAt: now, expiresAt: now + 3_600_000 });
+    const browser = new CookieClient(server.control);
+    browser.cookies.set('gatehouse-session', token);
+    expect(hiddenField(await (await browser.request('/devportal/applications/new')).text(), 'csrf')).toBe(legacyCsrf);
+    expect((await browser.postForm('/devportal/applications/new', { csrf: 'A'.repeat(43), name: 'nope' })).status).toBe(403);
+    expect((await browser.postForm('/devportal/applications/new', { csrf: legacyCsrf, name: 'legacy-session' })).status).toBe(303);
   });
 
   it('C04 two concurrent secret regenerations leave exactly one working secret', async () => {

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { constantTimeEqual } from '../../core/credentials.ts';
 import type { User } from '../../core/model.ts';
 import { restScopesFor } from '../../core/scopes.ts';
 import { isSameOrigin, readSessionToken } from '../../http/session-cookie.ts';
@@ -46,7 +45,7 @@ async function fromSession(services: Services, request: FastifyRequest): Promise
   if (!SAFE_METHODS.has(request.method)) {
     const presented = request.headers['x-csrf-token'];
     const origins = [services.issuer(), services.urls.control].filter(Boolean);
-    if (typeof presented !== 'string' || !constantTimeEqual(presented, resolved.session.csrfToken) || !isSameOrigin(request, origins)) {
+    if (typeof presented !== 'string' || !services.sessions.checkCsrf(resolved.session, presented) || !isSameOrigin(request, origins)) {
       throw forbidden('a cookie-authenticated change needs the X-CSRF-Token header of the session and a same-origin request');
     }
   }

@@ -91,7 +91,7 @@ export function checkbox(o: { name: string; label: string; checked: boolean; hin
   }</div>`;
 }
 
-export const csrfInput = (viewer: Viewer): SafeHtml => html`<input type="hidden" name="csrf" value="${viewer.session.csrfToken}">`;
+export const csrfInput = (viewer: Viewer): SafeHtml => html`<input type="hidden" name="csrf" value="${viewer.csrfToken}">`;
 
 /** "There is a problem" box at the top of a form, linking to each field with an error. */
 export function errorSummary(errors: FieldErrors): SafeHtml | string {

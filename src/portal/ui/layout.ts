@@ -70,7 +70,7 @@ ${others.length > 0 ? html`<nav aria-label="Portals" class="areas">${others.map(
 <div class="account">${
     viewer
       ? html`<a class="who" href="/devportal/account" title="My account">${viewer.user.username}</a>
-<form method="post" action="/devportal/logout"><input type="hidden" name="csrf" value="${viewer.session.csrfToken}"><button type="submit">Sign out</button></form>`
+<form method="post" action="/devportal/logout"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit">Sign out</button></form>`
       : html`<a href="/devportal/login">Sign in</a>`
   }</div>
 </header>`;

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { constantTimeEqual } from '../../core/credentials.ts';
 import { DomainError, type DomainErrorCode } from '../../core/errors.ts';
 import type { Role, Session, User } from '../../core/model.ts';
 import { sendPage } from '../../http/page.ts';
@@ -14,6 +13,8 @@ export interface Viewer {
   user: User;
   session: Session;
   sessionToken: string;
+  /** The CSRF token every form of this session carries (only its hash is stored). */
+  csrfToken: string;
 }
 
 /** What a handler asks the router to do: render a page, or redirect (303) with an optional flash. */
@@ -149,7 +150,7 @@ export class UiRouter {
   /** P01: the session's CSRF token (constant-time) and, when the browser names one, our own origin. */
   trusted(request: FastifyRequest, viewer: Viewer): boolean {
     const submitted = (request.body as FormBody | undefined)?.csrf;
-    if (typeof submitted !== 'string' || !constantTimeEqual(submitted, viewer.session.csrfToken)) return false;
+    if (typeof submitted !== 'string' || !this.services.sessions.checkCsrf(viewer.session, submitted)) return false;
     return isSameOrigin(request, [this.origin()]);
   }
 
