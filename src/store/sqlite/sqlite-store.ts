@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Store } from '../ports.ts';
 import { kyselyStore } from '../kysely/kysely-store.ts';
 import type { Database } from '../kysely/schema.ts';
 import { DEFAULT_STORE_TIMEOUTS } from '../store-timeouts.ts';
+import { StoreUnavailable } from '../store-unavailable.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { sqliteMigrations } from './migrations.ts';
 
@@ -21,12 +22,40 @@ export interface SqliteOptions {
 const STATEMENT_CACHE_SIZE = 500;
 const CHECKPOINT_INTERVAL_MS = 1000;
 
+/** SQLITE_BUSY: the statement waited busyTimeoutMs for another connection's lock and did not run. */
+function unavailableIfBusy(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY') ? new StoreUnavailable(false, { cause: error }) : error;
+}
+
+/** The statement as Kysely uses it, with a busy timeout reported as `StoreUnavailable` (nothing applied). */
+function guarded(statement: BetterSqlite3.Statement): SqliteStatement {
+  return {
+    reader: statement.reader,
+    all: (parameters) => {
+      try {
+        return statement.all(parameters);
+      } catch (error) {
+        throw unavailableIfBusy(error);
+      }
+    },
+    run: (parameters) => {
+      try {
+        return statement.run(parameters);
+      } catch (error) {
+        throw unavailableIfBusy(error);
+      }
+    },
+    iterate: (parameters) => statement.iterate(parameters),
+  };
+}
+
 /**
  * Kysely prepares every query afresh; preparing costs as much as running a small statement. The
  * query builder emits a bounded set of SQL texts, so prepared statements are kept and reused.
  */
 function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   return {
     close: () => {
       sqlite.close();
@@ -35,10 +64,10 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
       let statement = cache.get(sql);
       if (!statement) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        statement = sqlite.prepare(sql);
+        statement = guarded(sqlite.prepare(sql));
         cache.set(sql, statement);
       }
-      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+      return statement;
     },
   };
 }
