@@ -67,6 +67,7 @@ function processCpuMicros(pid: number, workers: number): number {
 }
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const QUIET = 'Gatehouse, JWT, logging off (GATEHOUSE_LOG_LEVEL=error)';
 
 try {
   const backend = await spawnLine('echo-backend.ts', {}, 'backend');
@@ -87,16 +88,25 @@ try {
       GATEHOUSE_ISSUER: 'https://gatehouse.bench',
     };
     const credentials = await prepareGatewayBench(env, backend);
+    // Default settings: info logging (one access line per request), stdout to a file.
     const gatehouse = await spawnGatehouse(env);
     children.push(gatehouse.child);
+    // The same with logging turned down, on a store of its own, to show what the access log costs.
+    const quietDir = tempDir('gatehouse-bench-gateway-quiet-');
+    const quietEnv = { ...env, GATEHOUSE_STORE: `sqlite:${join(quietDir, 'gatehouse.db')}`, GATEHOUSE_DATA_DIR: quietDir, GATEHOUSE_LOG_LEVEL: 'error' };
+    const quietCredentials = await prepareGatewayBench(quietEnv, backend);
+    const quiet = await spawnGatehouse(quietEnv);
+    children.push(quiet.child);
     // Interleaved rounds, medians: the machine's background noise hits every target alike.
     // The baseline gets the same (largest) request headers, so both proxies parse the same bytes.
-    const targets: Array<[string, string, Record<string, string>]> = [
-      ['baseline proxy', `${baselineUrl}/bench/1.0/items`, credentials.JWT!],
-      ...Object.entries(credentials).map(([name, headers]): [string, string, Record<string, string>] => [`Gatehouse, ${name}`, `${gatehouse.urls.gateway}/bench/1.0/items`, headers]),
+    const baselinePid = children.at(-3)!.pid!;
+    const targets: Array<[string, string, Record<string, string>, number]> = [
+      ['baseline proxy', `${baselineUrl}/bench/1.0/items`, credentials.JWT!, baselinePid],
+      ...Object.entries(credentials).map(([name, headers]): [string, string, Record<string, string>, number] => [`Gatehouse, ${name}`, `${gatehouse.urls.gateway}/bench/1.0/items`, headers, gatehouse.child.pid!]),
+      [QUIET, `${quiet.urls.gateway}/bench/1.0/items`, quietCredentials.JWT!, quiet.child.pid!],
     ];
     const samples = new Map<string, Sample[]>(targets.map(([name]) => [name, []]));
-    const pids = new Map(targets.map(([name]) => [name, name === 'baseline proxy' ? children.at(-2)!.pid! : gatehouse.child.pid!]));
+    const pids = new Map(targets.map(([name, , , pid]) => [name, pid]));
     for (let round = 0; round < rounds; round++) {
       for (const [name, url, headers] of targets) {
         let before = 0;
@@ -113,6 +123,14 @@ try {
       rows.push(row(`Gatehouse, ${name}, ${workers} worker(s)`, runs, baseline));
       results[`${name}-${workers}`] = median(runs.map((r) => r.result.requestsPerSecond));
     }
+    rows.push(row(`${QUIET}, ${workers} worker(s)`, samples.get(QUIET)!, baseline));
+    // The access log's cost: default logging against logging off, round by round.
+    rows.push(row(`Gatehouse, JWT, default logging vs logging off, ${workers} worker(s)`, samples.get('Gatehouse, JWT')!, samples.get(QUIET)!));
+    const log = readFileSync(gatehouse.logFile);
+    let logLines = 0;
+    for (let at = log.indexOf(10); at >= 0; at = log.indexOf(10, at + 1)) logLines++;
+    const logBytes = log.length;
+    console.log(`${workers} worker(s): default logging wrote ${logLines} lines, ${(logBytes / logLines).toFixed(0)} bytes a line`);
     for (const child of children.splice(1)) child.kill('SIGTERM');
   }
   printTable(`Gateway, medians of ${rounds} interleaved ${duration} s runs, ${connections} connections, loopback, 2 cores shared with the load generator and backend`, rows);

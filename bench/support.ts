@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -69,26 +69,27 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts `gatehouse start` and resolves once it printed its URLs. */
-export async function spawnGatehouse(env: Record<string, string>, args: string[] = []): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
+/**
+ * Starts `gatehouse start` with the settings it ships with (info logging unless `env` says otherwise),
+ * its stdout redirected to a file as an operator would, and resolves once it printed its URLs.
+ */
+export async function spawnGatehouse(env: Record<string, string>, args: string[] = []): Promise<{ child: ChildProcess; urls: Record<string, string>; logFile: string }> {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, BIN, 'start', ...args], { env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const logFile = join(tempDir('gatehouse-bench-log-'), 'stdout.log');
+  const stdout = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...profile, BIN, 'start', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
+  closeSync(stdout);
   const urls: Record<string, string> = {};
   const wanted = env.GATEHOUSE_ROLE === 'control' ? ['control'] : env.GATEHOUSE_ROLE === 'gateway' ? ['gateway'] : ['control', 'gateway'];
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`gatehouse did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const m of out.matchAll(/^(control|gateway): (http\S+)$/gm)) urls[m[1]!] = m[2]!;
-      if (wanted.every((w) => urls[w])) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gatehouse exited with ${code}: ${out}`)));
-  });
-  return { child, urls };
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  for (const started = Date.now(); !wanted.every((w) => urls[w]); await new Promise((r) => setTimeout(r, 20))) {
+    const out = readFileSync(logFile, 'utf8');
+    for (const m of out.matchAll(/^(control|gateway): (http\S+)$/gm)) urls[m[1]!] = m[2]!;
+    if (exited !== undefined) throw new Error(`gatehouse exited with ${exited}: ${out}`);
+    if (Date.now() - started > 60_000) throw new Error(`gatehouse did not start: ${out}`);
+  }
+  return { child, urls, logFile };
 }
 
 export interface LoadResult {
