@@ -3,11 +3,15 @@ import { startBackend, type TestBackend } from '../support/backend.ts';
 import { clusterEnv, clusterWithOneApp, spawnControlAndGateway } from '../support/cluster.ts';
 import type { AppWithKeys } from '../support/fixtures.ts';
 import { basic, postForm } from '../support/http.ts';
-import { killHard, type ServerProcess } from '../support/process.ts';
+import { killHard, spawnServer, type ServerProcess } from '../support/process.ts';
 import { announceSkip, postgresUrl, redisUrl } from '../support/services.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
-/** PostgreSQL unreachable (cut at a TCP proxy) → not ready and fail closed past the bound; recovery by itself. */
+/**
+ * PostgreSQL unreachable (cut at a TCP proxy): gateways serve what they verified until the staleness
+ * bound, then fail closed (503) and report not ready; recovery by itself. A gateway started while the
+ * store is unreachable starts from its last-known-good snapshot (issue 11 §5).
+ */
 
 const pg = postgresUrl;
 const redis = redisUrl;
@@ -21,6 +25,9 @@ describe.skipIf(!pg || !redis)('cluster: PostgreSQL failure and recovery', () =>
   let gateway: ServerProcess;
   let app: AppWithKeys;
   let path: string;
+  let env: Record<string, string>;
+  let apiBase: string;
+  const extra: ServerProcess[] = [];
 
   beforeAll(async () => {
     backend = await startBackend();
@@ -32,28 +39,53 @@ describe.skipIf(!pg || !redis)('cluster: PostgreSQL failure and recovery', () =>
     await proxy.start();
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
-    ({ control, gateway } = await spawnControlAndGateway(clusterEnv(viaProxy.toString(), redis!)));
+    env = clusterEnv(viaProxy.toString(), redis!);
+    ({ control, gateway } = await spawnControlAndGateway(env));
+    apiBase = db.apiBase;
     path = `${gateway.urls.gateway}${db.apiBase}/items/1`;
   });
   afterAll(async () => {
-    for (const p of [control, gateway]) if (p) await killHard(p);
+    for (const p of [control, gateway, ...extra]) if (p) await killHard(p);
     await proxy?.close();
     await backend?.close();
     await drop?.();
   });
 
-  it('refuses with 503 while the store is unreachable beyond the bound, then serves again', async () => {
-    const token = String(
+  const issue = async () =>
+    String(
       (await postForm(`${control.urls.control}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(app.client.consumerKey, app.secret) })).body
         .access_token,
     );
+
+  it('serves verified credentials while the store is unreachable, refuses with 503 beyond the bound, then serves again', async () => {
+    const token = await issue();
     expect((await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     proxy.cutOff();
+    // Within the bound (2 s here) the token this gateway verified keeps working.
+    expect((await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     await expect.poll(async () => (await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status, { timeout: 8000, interval: 100 }).toBe(503);
     expect((await fetch(`${gateway.urls.gateway}/health/ready`)).status).toBe(503);
     expect((await fetch(`${control.urls.control}/health/ready`)).status).toBe(503);
     proxy.restore();
     await expect.poll(async () => (await fetch(`${gateway.urls.gateway}/health/ready`)).status, { timeout: 15_000, interval: 200 }).toBe(200);
     expect((await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('a gateway started while the store is unreachable starts from its snapshot: it routes, refuses what it cannot verify, and serves once the store is back', async () => {
+    const token = await issue();
+    proxy.cutOff();
+    const started = await spawnServer({ ...env, GATEHOUSE_ROLE: 'gateway', GATEHOUSE_STALENESS_BOUND_MS: '60000' }, [], ['gateway']);
+    extra.push(started);
+    // Logs are written asynchronously: wait for the line.
+    await expect.poll(() => started.output(), { timeout: 5000 }).toMatch(/starting from the last-known-good snapshot/);
+    const base = started.urls.gateway!;
+    // Routes come from the snapshot: a known API asks for credentials, an unknown one is 404.
+    expect((await fetch(`${base}${apiBase}/items/1`)).status).toBe(401);
+    expect((await fetch(`${base}/nope/1.0.0/items`)).status).toBe(404);
+    // A JWT's signature verifies with the snapshot's keys, but its revocation cannot be checked: 503, never a guess.
+    const refused = await fetch(`${base}${apiBase}/items/1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(503);
+    proxy.restore();
+    await expect.poll(async () => (await fetch(`${base}${apiBase}/items/1`, { headers: { authorization: `Bearer ${token}` } })).status, { timeout: 15_000, interval: 200 }).toBe(200);
   });
 });

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.ts';
 import { buildServices, type Services } from '../../src/runtime/services.ts';
@@ -52,8 +55,10 @@ export async function spawnControlAndGateway(env: Record<string, string>): Promi
   }
 }
 
+/** Settings for the processes of one cluster; they share a fresh data directory (the gateways' snapshot lives there). */
 export function clusterEnv(storeUrl: string, redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-cluster-')),
     GATEHOUSE_STORE: storeUrl,
     GATEHOUSE_REDIS_URL: redisUrl,
     GATEHOUSE_SECRETS: CLUSTER_SECRET,
