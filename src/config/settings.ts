@@ -47,10 +47,10 @@ export const SETTINGS = {
   tlsCert: { env: 'GATEHOUSE_TLS_CERT', flag: '--tls-cert', doc: 'PEM certificate file; with tlsKey, both planes serve HTTPS.', schema: z.string().min(1) },
   tlsKey: { env: 'GATEHOUSE_TLS_KEY', flag: '--tls-key', doc: 'PEM private key file for tlsCert.', schema: z.string().min(1) },
   workers: { env: 'GATEHOUSE_WORKERS', flag: '--workers', doc: 'Gateway worker processes (one per core).', schema: positiveInt.max(64), default: 1 },
-  dataDir: { env: 'GATEHOUSE_DATA_DIR', flag: '--data-dir', doc: 'Where generated files (the development system secret) live.', schema: z.string().min(1), default: './data' },
+  dataDir: { env: 'GATEHOUSE_DATA_DIR', flag: '--data-dir', doc: 'Where generated files live (the gateway snapshot; the development system secret when the store is not a SQLite file, or was generated here by an earlier version).', schema: z.string().min(1), default: './data' },
   secrets: {
     env: 'GATEHOUSE_SECRETS',
-    doc: 'System secrets, comma-separated, each ≥ 32 characters: the first encrypts signing keys at rest, all decrypt (rotation). Unset: one is generated under dataDir with a warning.',
+    doc: 'System secrets, comma-separated, each ≥ 32 characters: the first encrypts signing keys at rest, all decrypt (rotation). Unset: one is generated beside the SQLite file (PostgreSQL: under dataDir) with a warning; one generated under dataDir by an earlier version is still used.',
     schema: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)),
     secret: true,
   },
