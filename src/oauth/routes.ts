@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError } from '../core/errors.ts';
+import { StoreUnavailable } from '../store/store-unavailable.ts';
 import { registerAuthorize } from './authorize-endpoint.ts';
 import type { KeyManagerDeps } from './deps.ts';
 import { registerDiscovery } from './discovery.ts';
@@ -16,6 +17,14 @@ function toOAuthError(error: unknown): OAuthError {
   if (error instanceof DomainError && error.code === 'VALIDATION') return new OAuthError(400, 'invalid_request', error.publicMessage);
   // The client (or user) changed between authentication and issuance, e.g. its secret was regenerated.
   if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') return new OAuthError(401, 'invalid_client', error.publicMessage);
+  if (error instanceof StoreUnavailable) {
+    return new OAuthError(
+      503,
+      'temporarily_unavailable',
+      error.outcomeUnknown ? 'the store stopped answering during this request: its outcome is unknown' : 'the store is unavailable; retry shortly',
+      { 'retry-after': '1', ...(error.outcomeUnknown && { 'gatehouse-outcome': 'unknown' }) },
+    );
+  }
   const code = (error as FastifyError).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new OAuthError(413, 'invalid_request', 'request body too large');
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new OAuthError(400, 'invalid_request', 'unsupported content type');
@@ -29,7 +38,8 @@ export async function registerKeyManager(app: FastifyInstance, deps: KeyManagerD
   await app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
       const oauth = toOAuthError(error);
-      if (oauth.status >= 500) request.log.error({ err: error, reqId: request.id }, 'key manager error');
+      if (oauth.status === 503) request.log.warn({ err: (error as Error).message, reqId: request.id }, 'key manager: store unavailable');
+      else if (oauth.status >= 500) request.log.error({ err: error, reqId: request.id }, 'key manager error');
       return reply.code(oauth.status).headers({ ...NO_STORE_HEADERS, ...oauth.headers }).send({ error: oauth.error, error_description: oauth.message });
     });
 

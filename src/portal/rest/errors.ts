@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import type { z } from 'zod';
 import { DomainError, type DomainErrorCode } from '../../core/errors.ts';
+import { StoreUnavailable } from '../../store/store-unavailable.ts';
 
 /**
  * REST errors in WSO2's envelope (`Error` in devportal-api.yaml): `{code, message, description,
@@ -115,10 +116,23 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: string)
   return new RestError(400, `${first.message}: ${first.description}`, { items });
 }
 
+/**
+ * The store could not be reached or did not answer in time: 503. A change whose outcome is unknown says
+ * so (`Gatehouse-Outcome: unknown`) — never reported as success, nor as a failure that changed nothing.
+ */
+function storeUnavailable(error: StoreUnavailable): RestError {
+  return error.outcomeUnknown
+    ? new RestError(503, 'The store stopped answering during this change: it may or may not have been applied. Read the resource again before retrying.', {
+        headers: { 'retry-after': '1', 'gatehouse-outcome': 'unknown' },
+      })
+    : new RestError(503, 'The store is unavailable; nothing was changed. Retry shortly.', { headers: { 'retry-after': '1' } });
+}
+
 /** Maps anything thrown while serving a REST call; 5xx bodies say nothing internal (STYLE, S06). */
 export function toRestError(error: unknown): RestError {
   if (error instanceof RestError) return error;
   if (error instanceof DomainError) return fromDomain(error);
+  if (error instanceof StoreUnavailable) return storeUnavailable(error);
   const fastify = error as Partial<FastifyError>;
   switch (fastify.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -15,7 +15,8 @@ export const fastifyPath = (path: string): string => path.replace(/\{([A-Za-z0-9
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const rest = toRestError(error);
-  if (rest.status >= 500) request.log.error({ err: error, reqId: request.id }, 'REST API error');
+  if (rest.status === 503) request.log.warn({ err: (error as Error).message, reqId: request.id }, 'REST API: store unavailable');
+  else if (rest.status >= 500) request.log.error({ err: error, reqId: request.id }, 'REST API error');
   else if (rest.status === 401 || rest.status === 403) {
     // S04: authorization failures are logged with who and where, never with the credential.
     request.log.info({ reqId: request.id, method: request.method, route: request.routeOptions.url, status: rest.status }, 'REST access denied');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { sendPage } from '../../http/page.ts';
+import { StoreUnavailable } from '../../store/store-unavailable.ts';
 import type { Services } from '../../runtime/services.ts';
 import { registerAccount } from './account.ts';
 import { registerAdmin } from './admin/index.ts';
@@ -26,6 +27,13 @@ export async function registerPortalUi(app: FastifyInstance, services: Services)
     const router = new UiRouter(scope, services);
     // Anything unexpected renders a plain page; 5xx pages say nothing internal (S06).
     scope.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof StoreUnavailable) {
+        request.log.warn({ err: error.message, reqId: request.id }, 'portal: store unavailable');
+        const message = error.outcomeUnknown
+          ? 'The service stopped answering while saving this change, so it may or may not have been saved. Reload the page to check before trying again.'
+          : 'The service is unavailable right now; nothing was changed. Try again in a moment.';
+        return sendPage(reply.header('retry-after', '1'), 503, messagePage({ title: 'Temporarily unavailable', message }));
+      }
       const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
       if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'portal error');
       const message = status === 413 ? 'The form is too large.' : status < 500 ? 'The request could not be read.' : 'Something went wrong on our side. Try again in a moment.';
