@@ -10,7 +10,14 @@ export interface EventFeedOptions {
   /** How long a gap in ids (a transaction that committed out of order) is waited for. */
   gapTimeoutMs?: number;
   batchSize?: number;
+  /**
+   * Names this process in the log's consumer table: its cursor is recorded every 30 s, so housekeeping
+   * keeps events until every live consumer has read them (retention by the slowest consumer).
+   */
+  consumer?: { id: string; now: () => number };
 }
+
+const RECORD_CONSUMER_EVERY_MS = 30_000;
 
 /**
  * Follows the store's event log so that changes made by other processes (CLI commands, other control
@@ -27,6 +34,7 @@ export class EventFeed {
   private again = false;
   private unsubscribe: (() => void) | undefined;
   private lastSuccessAt = 0;
+  private consumerRecordedAt = Number.NEGATIVE_INFINITY;
   /** Ids above the cursor already delivered to this process's bus (local, or read and published). */
   private readonly delivered = new Set<number>();
 
@@ -92,8 +100,16 @@ export class EventFeed {
       if (fresh.length > 0) await this.options.bus.publish(fresh, 'remote');
       for (const e of fresh) this.delivered.add(e.id);
       this.advance(events);
-      if (events.length < batch) return;
+      if (events.length < batch) break;
     }
+    await this.recordConsumer();
+  }
+
+  private async recordConsumer(): Promise<void> {
+    const { consumer } = this.options;
+    if (!consumer || performance.now() - this.consumerRecordedAt < RECORD_CONSUMER_EVERY_MS) return;
+    this.consumerRecordedAt = performance.now();
+    await this.options.events.recordConsumer(consumer.id, this.cursor, consumer.now());
   }
 
   /** Whether the event has reached every listener of this process's bus (so its change is in force here). */

@@ -111,7 +111,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const services = buildServices(config, log, store, resolveSystemSecrets(config, log), options.overrides);
     // The feed follows the log from this mark and sees every local event from here on (the first
     // signing key included), so it never replays one of this process's own changes as remote.
-    const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000 });
+    const processId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000, consumer: { id: processId, now: () => services.clock.now() } });
     feed.start(start.mark);
     closers.push(() => feed.stop());
     // The Key Manager signs with the key ring; gateways verify with the replicated signing keys.
@@ -124,7 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (plan.worker) receiveRelayedEvents(services.bus);
     const tls = Boolean(config.tlsCert);
     const runsGateway = plan.gateway || plan.workers > 0;
-    const gatewayId = runsGateway && !plan.worker ? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}` : undefined;
+    const gatewayId = runsGateway && !plan.worker ? processId : undefined;
     const redis = config.redisUrl && !plan.worker ? connectCluster(config.redisUrl, services, feed, gatewayId) : null;
     if (redis) closers.push(() => redis.close());
     const readiness: ReadinessCheck[] = redis ? [redis.readiness] : [];

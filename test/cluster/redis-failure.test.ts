@@ -45,7 +45,6 @@ describe.skipIf(!pg)('cluster: Redis failure and recovery', () => {
   const auth = () => ({ authorization: basic(app.client.consumerKey, app.secret) });
   const issue = async () => String((await postForm(`${control.urls.control}/oauth2/token`, { grant_type: 'client_credentials' }, auth())).body.access_token);
   const call = (token: string) => fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  const ready = async (base: string) => (await fetch(`${base}/health/ready`)).status;
 
   const revoke = (token: string) => postForm(`${control.urls.control}/oauth2/revoke`, { token }, auth());
   const readiness = async (base: string) => {
