@@ -165,10 +165,6 @@ export interface TokenRepo {
   findAccessTokenByJti(jti: string): Promise<AccessTokenRecord | null>;
   /** Revokes the selected live tokens and returns what was revoked (for the gateway deny-lists). */
   revokeAccessTokens(selector: TokenSelector, now: number): Promise<RevokedToken[]>;
-  /** Opaque tokens not revoked and not expired: the gateway's start-up snapshot. */
-  listLiveOpaqueTokens(now: number): Promise<AccessTokenRecord[]>;
-  /** Revoked JWTs that have not expired yet: the gateway's deny-list snapshot. */
-  listRevokedJwts(now: number): Promise<RevokedToken[]>;
   /** Latest expiry of live tokens signed with `kid` (null inside = a never-expiring one). */
   liveTokenExpiriesForKid(kid: string, now: number): Promise<{ count: number; neverExpires: boolean; maxExpiresAt: number | null }>;
 
@@ -192,7 +188,6 @@ export interface ApiKeyRepo {
   findById(id: string): Promise<ApiKeyRecord | null>;
   findByHash(hash: string): Promise<ApiKeyRecord | null>;
   listByApplication(applicationId: string, keyType: KeyType): Promise<ApiKeyRecord[]>;
-  listLive(now: number): Promise<ApiKeyRecord[]>;
   /** Revokes one key if not revoked yet; returns it, or null. */
   revoke(id: string, now: number): Promise<ApiKeyRecord | null>;
   revokeByApplication(applicationId: string, now: number): Promise<ApiKeyRecord[]>;

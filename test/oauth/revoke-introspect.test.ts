@@ -76,12 +76,11 @@ describe('revocation', () => {
     }
   });
 
-  it('R06 revoking a JWT puts its jti on the deny-list: introspection says inactive', async () => {
+  it('R06 revoking a JWT marks its jti revoked in the store, where gateways look it up', async () => {
     const { access } = await token(jwtApp);
     await postForm(url('/oauth2/revoke'), { token: access }, auth(jwtApp));
     const record = await server.services.store.tokens.findAccessTokenByJti(String(decodeJwt(access).payload.jti));
     expect(record?.revokedAt).toEqual(expect.any(Number));
-    expect((await server.services.store.tokens.listRevokedJwts(Date.now())).some((r) => r.jti === record?.jti)).toBe(true);
   });
 });
 

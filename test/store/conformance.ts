@@ -197,20 +197,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.tokens.revokeAccessTokens({ grantId }, now + 1)).toEqual([]);
       expect((await store.tokens.findAccessTokenByJti(jwt.jti))?.revokedAt).toBe(now);
 
-      const denyList = await store.tokens.listRevokedJwts(now);
-      expect(denyList).toContainEqual({ jti: jwt.jti, hash: null, expiresAt: null });
-      const live = await store.tokens.listLiveOpaqueTokens(now);
-      expect(live.some((t) => t.jti === opaque.jti)).toBe(false);
+      // What the gateway's lookups read: revoked rows say so.
+      expect((await store.tokens.findAccessTokenByHash(opaque.hash!))?.revokedAt).toBe(now);
     });
 
-    it('access tokens: selectors by client and by user; live opaque snapshot', async () => {
+    it('access tokens: selectors by client and by user', async () => {
       const consumerKey = randomUUID();
       const userId = randomUUID();
       const a = anAccessToken({ consumerKey, format: 'OPAQUE', hash: randomUUID() });
       const b = anAccessToken({ userId });
       await store.tokens.insertAccessToken(a);
       await store.tokens.insertAccessToken(b);
-      expect((await store.tokens.listLiveOpaqueTokens(T0)).some((t) => t.jti === a.jti)).toBe(true);
       expect((await store.tokens.revokeAccessTokens({ consumerKey }, T0)).map((t) => t.jti)).toEqual([a.jti]);
       expect((await store.tokens.revokeAccessTokens({ userId }, T0)).map((t) => t.jti)).toEqual([b.jti]);
       expect((await store.tokens.revokeAccessTokens({ jti: b.jti }, T0))).toEqual([]);
@@ -287,8 +284,6 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await store.apiKeys.touchLastUsed(new Map([[key.id, T0 + 50]]));
       await store.apiKeys.touchLastUsed(new Map([[key.id, T0 + 20]]));
       expect((await store.apiKeys.findById(key.id))?.lastUsedAt).toBe(T0 + 50);
-      const live = await store.apiKeys.listLive(T0 + 2);
-      expect(live.some((k) => k.id === key.id) && !live.some((k) => k.id === sandbox.id)).toBe(true);
       expect((await store.apiKeys.revoke(key.id, T0 + 3))?.revokedAt).toBe(T0 + 3);
       expect(await store.apiKeys.revoke(key.id, T0 + 4)).toBeNull();
       expect((await store.apiKeys.revokeByApplication(appId, T0 + 5)).map((k) => k.id)).toEqual([sandbox.id]);

@@ -40,15 +40,6 @@ export class KyselyApiKeyRepo implements ApiKeyRepo {
     return rows.map(apiKeyFromRow);
   }
 
-  async listLive(now: number): Promise<ApiKeyRecord[]> {
-    const rows = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .execute();
-    return rows.map(apiKeyFromRow);
-  }
 
   async revoke(id: string, now: number): Promise<ApiKeyRecord | null> {
     const row = await this.db

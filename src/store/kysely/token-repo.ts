@@ -54,27 +54,7 @@ export class KyselyTokenRepo implements TokenRepo {
     return rows.map((r) => ({ jti: r.jti, hash: r.hash, expiresAt: r.expires_at }));
   }
 
-  async listLiveOpaqueTokens(now: number): Promise<AccessTokenRecord[]> {
-    const rows = await this.db
-      .selectFrom('access_tokens')
-      .selectAll()
-      .where('format', '=', 'OPAQUE')
-      .where('revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .execute();
-    return rows.map(accessTokenFromRow);
-  }
 
-  async listRevokedJwts(now: number): Promise<RevokedToken[]> {
-    const rows = await this.db
-      .selectFrom('access_tokens')
-      .select(['jti', 'hash', 'expires_at'])
-      .where('format', '=', 'JWT')
-      .where('revoked_at', 'is not', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .execute();
-    return rows.map((r) => ({ jti: r.jti, hash: r.hash, expiresAt: r.expires_at }));
-  }
 
   async liveTokenExpiriesForKid(kid: string, now: number): Promise<{ count: number; neverExpires: boolean; maxExpiresAt: number | null }> {
     const live = this.db
