@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config/load.ts';
 import type { Clock } from '../../src/core/clock.ts';
+import type { Random } from '../../src/core/random.ts';
 import { startServer, type RunningServer } from '../../src/runtime/start.ts';
 
 /** Real time plus an adjustable offset: expiry tests move time forward without waiting. */
@@ -29,7 +30,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts a real server on loopback with free ports and a fresh SQLite store. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, overrides: { random?: Random } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
     env: {
@@ -46,6 +47,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
   const clock = new OffsetClock();
-  const server = await startServer(config, { log, overrides: { clock }, print: (line) => logs.push(line) });
+  const server = await startServer(config, { log, overrides: { clock, ...overrides }, print: (line) => logs.push(line) });
   return { ...server, clock, config, control: server.urls.control, gateway: server.urls.gateway, dataDir, logs };
 }
