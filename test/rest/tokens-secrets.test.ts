@@ -94,6 +94,19 @@ describe('generate-token', () => {
     expect(Number(payload.exp) - Number(payload.iat)).toBe(315_360_000);
   });
 
+  it("T19 generate-token's consumerSecret check shares the client-secret throttle: 429 with Retry-After after 50 wrong ones", async () => {
+    const keys = await keysFor();
+    for (let i = 0; i < 50; i++) {
+      expect((await alice.devportal.post(`${keys.base}/generate-token`, { consumerSecret: `gcs_wrong${i}` })).status).toBe(400);
+    }
+    const throttled = await alice.devportal.post(`${keys.base}/generate-token`, { consumerSecret: keys.secret });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(throttled.body).toMatchObject({ code: 429, message: 'Too Many Requests' });
+    // The token endpoint counts the same failures for this client and address.
+    expect((await clientToken(keys)).status).toBe(429);
+  });
+
   it('an OAUTH application gets opaque tokens', async () => {
     const keys = await keysFor('OAUTH');
     const res = await alice.devportal.post(`${keys.base}/generate-token`, { validityPeriod: 60 });
