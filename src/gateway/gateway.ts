@@ -97,10 +97,11 @@ function gatewayHandler(deps: GatewayDeps) {
 
     if (caller?.principal.apiKey) deps.usage.record(caller.principal.apiKey.id, deps.clock.now());
     const assertion = api.backendJwt && caller ? await deps.backendJwt.assertion(caller.principal, api, caller.application, caller.subscription) : undefined;
-    request.forwardContext = forwardContext(request, deps.tls, clientIp, assertion);
+    request.forwardContext = forwardContext(request, deps.tls, clientIp, assertion, query);
     const endpoint = caller?.principal.keyType === 'SANDBOX' ? api.sandboxUrl : (api.productionUrl ?? api.sandboxUrl);
     // Backend timeouts are set once on the connection pool (headersTimeout/bodyTimeout), not per request.
-    return reply.from(backendUrl(endpoint!, route.resourcePath, query), PROXY_OPTIONS);
+    // The query goes separately: reply-from's traversal check would refuse a `..` inside it (500).
+    return reply.from(backendUrl(endpoint!, route.resourcePath), PROXY_OPTIONS);
   };
 }
 
@@ -121,21 +122,24 @@ function throttleChecks(state: GatewayState, route: Found, caller: Caller | null
   ];
 }
 
-function forwardContext(request: FastifyRequest, tls: boolean, clientIp: string, assertion: string | undefined): ForwardContext {
+function forwardContext(request: FastifyRequest, tls: boolean, clientIp: string, assertion: string | undefined, query: string): ForwardContext {
   // A forwarded-for chain is kept only when a trusted proxy vouched for it (the client address came from it).
   const trustedChain = clientIp !== request.socket.remoteAddress ? request.headers['x-forwarded-for'] : undefined;
   return {
     clientIp,
+    peer: request.socket.remoteAddress ?? clientIp,
     proto: tls ? 'https' : 'http',
     host: request.headers.host,
     priorForwardedFor: Array.isArray(trustedChain) ? trustedChain.join(', ') : trustedChain,
     assertion,
+    query,
   };
 }
 
 /** One options object for every proxied request: per-request data travels on `request.forwardContext`. */
 const PROXY_OPTIONS: FastifyReplyFromHooks = {
   rewriteRequestHeaders: (request, headers) => backendHeaders(headers, request.forwardContext!),
+  queryString: (_search, _url, request) => request.forwardContext!.query,
   onError: (reply, { error }) => {
     const timedOut = /timeout/i.test(String((error as { code?: string }).code ?? error.message));
     void reply

@@ -43,11 +43,15 @@ export function withoutGatehouseCookies(header: string | string[] | undefined): 
 
 export interface ForwardContext {
   clientIp: string;
+  /** The socket peer: the client itself, or the trusted proxy that forwarded for it. */
+  peer: string;
   proto: string;
   host: string | undefined;
   /** Forwarded-for chain already vouched for by a trusted proxy (kept), or undefined. */
   priorForwardedFor: string | undefined;
   assertion: string | undefined;
+  /** The query string exactly as the client sent it (without `?`): forwarded, never normalised. */
+  query: string;
 }
 
 /**
@@ -58,7 +62,8 @@ export interface ForwardContext {
 export function backendHeaders(headers: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
   for (const name of STRIPPED) if (headers[name] !== undefined) headers[name] = undefined;
   if (headers.cookie !== undefined) headers.cookie = withoutGatehouseCookies(headers.cookie);
-  headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.clientIp}` : context.clientIp;
+  // Each hop appends the address it received the request from: the trusted chain, then our peer.
+  headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.peer}` : context.clientIp;
   // X-Real-IP (nginx) is the address the gateway determined, never the client's claim (CVE-2022-24112).
   headers['x-real-ip'] = context.clientIp;
   headers['x-forwarded-proto'] = context.proto;
@@ -67,8 +72,7 @@ export function backendHeaders(headers: IncomingHttpHeaders, context: ForwardCon
   return headers;
 }
 
-/** The backend URL for a matched resource: the endpoint base plus the resource path and query. */
-export function backendUrl(endpoint: string, resourcePath: string, query: string): string {
-  const path = resourcePath === '/' ? '' : resourcePath;
-  return `${endpoint}${path}${query ? `?${query}` : ''}`;
+/** The backend URL without the query, which travels separately (see `ForwardContext.query`). */
+export function backendUrl(endpoint: string, resourcePath: string): string {
+  return resourcePath === '/' ? endpoint : `${endpoint}${resourcePath}`;
 }

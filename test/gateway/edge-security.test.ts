@@ -165,7 +165,22 @@ describe('G25 client-address headers reaching the backend are the gateway\'s, no
   it('G25 behind a trusted proxy, X-Real-IP is the client named by its X-Forwarded-For', async () => {
     expect((await getFrom(PROXY, '/public', { 'x-real-ip': '6.6.6.6', 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
     expect(lastSeen('/public')['x-real-ip']).toBe('203.0.113.7');
+    // The chain the trusted proxy vouched for, then the proxy itself: each hop appends its peer.
+    expect(lastSeen('/public')['x-forwarded-for']).toBe(`203.0.113.7, ${PROXY}`);
   });
+});
+
+describe('G27 the query string is forwarded as sent; only the path is normalised', () => {
+  it('G27 dot segments, encoded slashes and stray percent signs in the query reach the backend unchanged (no 500)', async () => {
+    const token = await s.token();
+    for (const query of ['a=/../b', 'a=b/..', 'x=%2F..%2F', 'a=..&b=../c', 'q=%E0%A4%A', 'redirect=https://x/../y']) {
+      const res = await s.call(`/items/1?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, query).toBe(200);
+      expect(((await res.json()) as { url: string }).url).toBe(`/items/1?${query}`);
+    }
+    expect(ctx.server.logs.some((line) => line.includes('gateway request failed'))).toBe(false);
+  });
+
 });
 
 describe('G26 X-Forwarded-For decides the client address only when the peer is a trusted proxy', () => {
