@@ -81,6 +81,61 @@ async function chunked(url: string, total: number, statement: string, params: un
   process.stdout.write('\n');
 }
 
+/** A row as JSON, to clone in SQL with jsonb_populate_record (no index needed while the bulk runs). */
+async function modelRow(url: string, table: string, column: string, value: string): Promise<unknown> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query<{ row: unknown }>(`select to_jsonb(t) as row from ${table} t where ${column} = $1`, [value])).rows[0]!.row;
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * Drops the tables' indexes and primary-key/unique constraints (bulk loading into indexed tables is
+ * several times slower, as pg_restore knows) and returns a step that recreates them from the
+ * definitions PostgreSQL reported, so the schema ends exactly as the migrations made it.
+ */
+async function dropIndexes(url: string, tables: string[]): Promise<() => Promise<void>> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  let constraints: Array<{ name: string; tbl: string; def: string }>;
+  let indexes: Array<{ name: string; def: string }>;
+  try {
+    constraints = (
+      await db.query<{ name: string; tbl: string; def: string }>(
+        `select conname as name, conrelid::regclass::text as tbl, pg_get_constraintdef(oid) as def
+         from pg_constraint where conrelid = any($1::regclass[]) and contype in ('p', 'u')`,
+        [tables],
+      )
+    ).rows;
+    indexes = (
+      await db.query<{ name: string; def: string }>(
+        `select indexname as name, indexdef as def from pg_indexes
+         where schemaname = current_schema() and tablename = any($1) and indexname not in (select conname from pg_constraint)`,
+        [tables],
+      )
+    ).rows;
+    for (const i of indexes) await db.query(`drop index "${i.name}"`);
+    for (const c of constraints) await db.query(`alter table ${c.tbl} drop constraint "${c.name}"`);
+  } finally {
+    await db.end();
+  }
+  return async () => {
+    const again = new pg.Client({ connectionString: url });
+    await again.connect();
+    try {
+      await again.query('set statement_timeout = 0');
+      await again.query("set maintenance_work_mem = '1GB'");
+      for (const c of constraints) await again.query(`alter table ${c.tbl} add constraint "${c.name}" ${c.def}`);
+      for (const i of indexes) await again.query(i.def);
+    } finally {
+      await again.end();
+    }
+  };
+}
+
 async function timed(timings: Array<[string, number]>, label: string, step: () => Promise<unknown>): Promise<void> {
   console.log(`seeding: ${label}`);
   const started = performance.now();
@@ -101,6 +156,12 @@ export async function seed(env: Record<string, string>, backend: string, scale: 
   const samples = { opaque: [] as string[], apiKeys: [] as string[], jwts: [] as string[] };
   try {
     await beforeBulk();
+    const models = {
+      opaque: await modelRow(url, 'access_tokens', 'jti', opaque.jti),
+      jwt: await modelRow(url, 'access_tokens', 'jti', jwt.jti),
+      key: await modelRow(url, 'api_keys', 'id', keyId),
+    };
+    const rebuild = await dropIndexes(url, ['access_tokens', 'api_keys']);
     await timed(timings, `${scale.tokens.toLocaleString('en')} live opaque tokens`, () =>
       chunked(
         url,
@@ -108,8 +169,8 @@ export async function seed(env: Record<string, string>, backend: string, scale: 
         `insert into access_tokens (${TOKEN_COLUMNS})
          select md5('at-' || g)::uuid::text, encode(sha256(convert_to('at-' || g, 'UTF8')), 'hex'), m.format, m.consumer_key, m.application_id,
                 m.key_type, m.user_id, m.aut, m.scopes, md5('grant-' || g)::uuid::text, m.kid, $3::bigint - g, $3::bigint + $4::bigint, null
-         from access_tokens m, generate_series($1::bigint, $2::bigint) g where m.jti = $5`,
-        [now, 30 * DAY_MS, opaque.jti],
+         from jsonb_populate_record(null::access_tokens, $5::jsonb) m, generate_series($1::bigint, $2::bigint) g`,
+        [now, 30 * DAY_MS, models.opaque],
       ),
     );
     await timed(timings, `${scale.apiKeys.toLocaleString('en')} live API keys`, () =>
@@ -119,8 +180,8 @@ export async function seed(env: Record<string, string>, backend: string, scale: 
         `insert into api_keys (${KEY_COLUMNS})
          select md5('ak-' || g)::uuid::text, m.application_id, m.key_type, 'bulk-' || g, encode(sha256(convert_to('ak-' || g, 'UTF8')), 'hex'),
                 m.start, m.permitted_ips, m.permitted_referers, $3::bigint - g, m.validity_period, m.expires_at, null, null
-         from api_keys m, generate_series($1::bigint, $2::bigint) g where m.id = $4`,
-        [now, keyId],
+         from jsonb_populate_record(null::api_keys, $4::jsonb) m, generate_series($1::bigint, $2::bigint) g`,
+        [now, models.key],
       ),
     );
     await timed(timings, `${scale.revokedJwts.toLocaleString('en')} revoked never-expiring JWTs`, () =>
@@ -130,10 +191,11 @@ export async function seed(env: Record<string, string>, backend: string, scale: 
         `insert into access_tokens (${TOKEN_COLUMNS})
          select md5('jwt-' || g)::uuid::text, null, m.format, m.consumer_key, m.application_id, m.key_type, m.user_id, m.aut, m.scopes,
                 md5('jwt-grant-' || g)::uuid::text, m.kid, $3::bigint - g, null, $3::bigint
-         from access_tokens m, generate_series($1::bigint, $2::bigint) g where m.jti = $4`,
-        [now, jwt.jti],
+         from jsonb_populate_record(null::access_tokens, $4::jsonb) m, generate_series($1::bigint, $2::bigint) g`,
+        [now, models.jwt],
       ),
     );
+    await timed(timings, 'indexes and constraints rebuilt (as the schema defines them)', rebuild);
     await timed(timings, `samples: ${scale.sample} real opaque tokens, API keys and JWTs`, async () => {
       samples.opaque = Array.from({ length: scale.sample }, () => mintCredential('accessToken', services.random));
       samples.apiKeys = Array.from({ length: scale.sample }, () => mintCredential('apiKeyProduction', services.random));

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { CredentialHasher } from '../src/core/credentials.ts';
 import { freePort, PrivateRedis } from '../test/support/cluster.ts';
 import { freshPostgresDatabase } from '../test/support/services.ts';
 import { seed, type Seeded } from './scale-seed.ts';
@@ -19,7 +21,7 @@ import { load, spawnGatehouse, tempDir } from './support.ts';
 const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const scale = { tokens: num('BENCH_TOKENS', 10_000_000), apiKeys: num('BENCH_API_KEYS', 1_000_000), revokedJwts: num('BENCH_REVOKED_JWTS', 1_000_000), sample: num('BENCH_SAMPLE', 2000) };
 const revocations = num('BENCH_REVOCATIONS', 200);
-const rounds = num('BENCH_ROUNDS', 3);
+const rounds = num('BENCH_ROUNDS', 5);
 const seconds = num('BENCH_SECONDS', 5);
 const baseUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -143,6 +145,34 @@ async function lookupLatency(gateway: string, samples: Seeded['samples']): Promi
   return rows;
 }
 
+/** The store's own queries sent straight to PostgreSQL (one connection, one at a time): the floor under a cache miss. */
+async function sqlLookupLatency(url: string, samples: Seeded['samples']): Promise<Row[]> {
+  const hasher = new CredentialHasher(null);
+  const jti = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+  const kinds: Array<[string, string, string[]]> = [
+    ['opaque token', 'select * from access_tokens where hash = $1', samples.opaque.map((v) => hasher.hash(v))],
+    ['API key', 'select * from api_keys where hash = $1', samples.apiKeys.map((v) => hasher.hash(v))],
+    ['JWT jti', 'select * from access_tokens where jti = $1', samples.jwts.map(jti)],
+  ];
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const rows: Row[] = [];
+    for (const [name, query, keys] of kinds) {
+      const times: number[] = [];
+      for (const key of keys) {
+        const started = performance.now();
+        if ((await db.query(query, [key])).rowCount !== 1) throw new Error(`${name}: sample not found`);
+        times.push(performance.now() - started);
+      }
+      rows.push([`${name}: the store's query alone, p50 / p99`, `${ms(pct(times, 50))} / ${ms(pct(times, 99))}`, `${keys.length} lookups from the benchmark's own pg client`]);
+    }
+    return rows;
+  } finally {
+    await db.end();
+  }
+}
+
 /** Cached-hit requests/s for one opaque token through one gateway, against the bare proxy, interleaved rounds. */
 async function throughput(gateway: string, baseline: string, token: string): Promise<Row[]> {
   const headers = { authorization: `Bearer ${token}` };
@@ -242,6 +272,9 @@ async function revocationWithoutRedis(control: ControlPlane, gateways: string[],
   return { lags, headers: [...headers] };
 }
 
+/** The 1, 5 and 15-minute load averages: the two cores are shared with whatever else runs. */
+const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
 function machine(): string {
   const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   const memory = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 2 ** 20;
@@ -273,6 +306,7 @@ setTimeout(() => {
 
 try {
   const about = machine();
+  const loadAtStart = loadAverage();
   await redis.start();
   const env = {
     GATEHOUSE_STORE: db.url,
@@ -314,7 +348,7 @@ try {
   results['Start-up and memory'] = rows;
   printRows('Start-up and memory', rows);
 
-  results['Lookup latency'] = await lookupLatency(gateways[0]!.url, seeded.samples);
+  results['Lookup latency'] = [...(await lookupLatency(gateways[0]!.url, seeded.samples)), ...(await sqlLookupLatency(db.url, seeded.samples))];
   printRows('Lookup latency (client-side, one request at a time, through gateway 1 to the echo backend)', results['Lookup latency']);
 
   const baseline = await spawnLine('baseline-proxy.ts', { BASELINE_TARGET: backend, BASELINE_WORKERS: '1' }, 'baseline');
@@ -349,7 +383,7 @@ try {
   ];
   printRows('Redis killed under load', results['Redis killed']);
 
-  console.log(`\n## bench:scale — ${about}`);
+  console.log(`\n## bench:scale — ${about}; load average ${loadAtStart} at the start, ${loadAverage()} at the end`);
   console.log(
     `Scale: ${scale.tokens.toLocaleString('en')} live opaque tokens, ${scale.apiKeys.toLocaleString('en')} live API keys, ${scale.revokedJwts.toLocaleString('en')} revoked never-expiring JWTs, ` +
       `${scale.sample} real credentials of each kind. Settings: defaults (1 worker per process, info logging to a file), 1 control + 2 gateway processes, private redis-server.`,
