@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from './support/process.ts';
 
 /** The operator's CLI, run as a real process against a fresh store. */
@@ -61,25 +63,39 @@ describe('gatehouse CLI', { timeout: 120_000 }, () => {
 /**
  * What `npm start` runs: the compiled build. The tests above (and every spawned server) run the current
  * sources through tsx; this one builds those same sources into a scratch folder, without the type
- * check, and starts the result, so a missing asset or an import that only works under tsx shows here.
+ * check, and starts the result with default settings, so a missing asset or an import that only works
+ * under tsx shows here, and so does the default logging (one access line per proxied request).
  */
 describe('the compiled build', { timeout: 180_000 }, () => {
   const root = join(import.meta.dirname, '..');
   // Inside the repository, so the build finds node_modules as dist/ does.
   const out = join(root, '.tmp', `cli-build-${process.pid}`);
-  // Without VITEST, as a user's shell runs it (child_process leaves out undefined variables).
-  const buildEnv: NodeJS.ProcessEnv = { ...env, VITEST: undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-build-'));
+  // Default settings, without VITEST, as a user's shell runs it (child_process leaves out undefined variables).
+  const buildEnv: NodeJS.ProcessEnv = { ...env, VITEST: undefined, GATEHOUSE_LOG_LEVEL: undefined, GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`, GATEHOUSE_DATA_DIR: dir };
+  const backend = createServer((_request, response) => response.end('from the backend'));
 
-  it('builds, reads its assets from the build and serves the gateway from forked workers', async () => {
+  afterAll(() => {
+    backend.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('builds, serves its assets, proxies from forked workers and logs one line per request', async () => {
     const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', out, '--no-check'], { encoding: 'utf8', timeout: 120_000 });
     expect(build.status, build.stderr + build.stdout).toBe(0);
     expect(readFileSync(join(out, 'http/assets/gatehouse.css'), 'utf8')).toBe(readFileSync(join(root, 'src/http/assets/gatehouse.css'), 'utf8'));
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
+    const definition = join(dir, 'echo.json');
+    writeFileSync(definition, JSON.stringify({ openapi: '3.0.0', info: { title: 'Echo', version: '1.0' }, paths: { '/hello': { get: { security: [], responses: { 200: { description: 'OK' } } } } } }));
+
     const child = spawn(process.execPath, [join(out, 'cli/main.js'), 'start', '--workers', '2'], {
-      env: { ...buildEnv, GATEHOUSE_CONTROL_PORT: '0', GATEHOUSE_GATEWAY_PORT: '0', GATEHOUSE_LOG_LEVEL: 'warn' },
+      env: { ...buildEnv, GATEHOUSE_CONTROL_PORT: '0', GATEHOUSE_GATEWAY_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let output = '';
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      let output = '';
       const urls = await new Promise<Record<string, string>>((resolve, reject) => {
         const found: Record<string, string> = {};
         const onData = (chunk: Buffer) => {
@@ -89,17 +105,29 @@ describe('the compiled build', { timeout: 180_000 }, () => {
         };
         child.stdout!.on('data', onData);
         child.stderr!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+        void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
       });
-      const css = await fetch(`${urls.control}/assets/gatehouse.css`);
-      expect(css.status).toBe(200);
+      expect((await fetch(`${urls.control}/assets/gatehouse.css`)).status).toBe(200);
       expect((await fetch(`${urls.control}/assets/portal.js`)).status).toBe(200);
       expect((await fetch(`${urls.gateway}/health/ready`)).status).toBe(200);
-      expect(output).not.toMatch(/tsx|\.ts:/);
+
+      // Published from another process: the server and its workers pick it up from the event log.
+      const imported = spawnSync(process.execPath, [join(out, 'cli/main.js'), 'apis', 'import', definition, '--context', '/echo', '--production', backendUrl, '--publish'], { env: buildEnv, encoding: 'utf8', timeout: 30_000 });
+      expect(imported.status, imported.stderr).toBe(0);
+      const proxied = `${urls.gateway}/echo/1.0/hello?sentinel=query-value`;
+      await expect.poll(async () => (await fetch(proxied)).status, { timeout: 15_000, interval: 200 }).toBe(200);
+      for (let i = 0; i < 4; i++) expect(await (await fetch(proxied)).text()).toBe('from the backend');
     } finally {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
-      rmSync(out, { recursive: true, force: true });
+      await exited;
     }
+    // Logs are buffered and written at exit at the latest, from the workers too.
+    const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const proxiedLines = lines.filter((l) => l.path === '/echo/1.0/hello');
+    expect(proxiedLines.filter((l) => l.status === 200)).toHaveLength(4 + 1);
+    expect(proxiedLines.every((l) => l.msg === 'request')).toBe(true);
+    expect(lines.filter((l) => /remote server|response received/.test(String(l.msg)))).toEqual([]);
+    expect(output).not.toContain('query-value');
+    expect(output).not.toMatch(/tsx|\.ts:/);
   });
 });
