@@ -3,6 +3,7 @@ import { ConfigError, describeConfig } from '../config/load.ts';
 import { DomainError } from '../core/errors.ts';
 import { apisCommand } from './commands/apis.ts';
 import { keysCommand } from './commands/keys.ts';
+import { scanCommand } from './commands/scan.ts';
 import { usersCommand } from './commands/users.ts';
 import { CliError, printTable, withServices } from './context.ts';
 import { STORE_SETTINGS, configFrom, withSettings } from './options.ts';
@@ -35,6 +36,7 @@ withSettings(program.command('config').description('print the effective settings
 program.addCommand(usersCommand());
 program.addCommand(keysCommand());
 program.addCommand(apisCommand());
+program.addCommand(scanCommand());
 
 try {
   await program.parseAsync(process.argv);
