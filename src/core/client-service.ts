@@ -36,6 +36,16 @@ interface ClientServiceDeps {
 }
 
 /** Redirect URIs: absolute, no fragment, no wildcard, https except on loopback (RFC 6749 §3.1.2, RFC 9700 §2.1). */
+/**
+ * WSO2's own registration sample sends `"callbackUrl": "www.google.lk"` for a REST client without the
+ * authorization_code grant. A bare host name is no redirect target (RFC 6749 §3.1.2 wants an absolute
+ * URI) and such a client never redirects, so it is accepted and not stored; any other malformed URL,
+ * and every URL of a client that may redirect, is still checked (D02, D04).
+ */
+export function ignoredRestCallback(input: { grantTypes: readonly string[]; callbackUrl: string | null }): boolean {
+  return !input.grantTypes.includes('authorization_code') && input.callbackUrl !== null && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(input.callbackUrl);
+}
+
 export function validateCallbackUrl(value: string): string {
   let url: URL;
   try {
@@ -128,7 +138,7 @@ export class ClientService {
     const client: OAuthClient = {
       ...this.validateSettings({
         grantTypes: input.grantTypes,
-        callbackUrl: input.callbackUrl,
+        callbackUrl: ignoredRestCallback(input) ? null : input.callbackUrl,
         appTokenTtlSeconds: 3600,
         userTokenTtlSeconds: 3600,
         refreshTokenTtlSeconds: 86400,

@@ -71,7 +71,7 @@ export function registrationEndpoint(deps: KeyManagerDeps) {
         clientName: client.name,
         callBackURL: client.callbackUrl ?? '',
         clientSecret: secret,
-        isSaasApplication: true,
+        isSaasApplication: 'true', // a string in WSO2's DCRResult
         appOwner: owner.username,
         jsonString: JSON.stringify({ grant_types: client.grantTypes.join(' '), redirect_uris: client.callbackUrl ?? '' }),
         jsonAppAttribute: '{}',

@@ -26,7 +26,7 @@ describe('client registration v0.17', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ clientName: 'rest_api_client', appOwner: 'admin', isSaasApplication: true, callBackURL: 'https://localhost/cb' });
+    expect(body).toMatchObject({ clientName: 'rest_api_client', appOwner: 'admin', isSaasApplication: 'true', callBackURL: 'https://localhost/cb' });
     expect(String(body.clientSecret)).toMatch(/^gcs_/);
 
     const subscriber = await aUser(server.services, ['subscriber']);

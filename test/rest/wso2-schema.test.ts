@@ -203,15 +203,26 @@ describe('WSO2 contract: admin', () => {
 });
 
 describe('WSO2 contract: client registration', () => {
-  it('registers a client', async () => {
+  it("registers a client with WSO2's own sample body (bare host name callbackUrl, not stored: the client cannot redirect)", async () => {
     const response = await fetch(`${server.control}/client-registration/v0.17/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: basic('admin', 'admin-password-for-tests') },
-      body: JSON.stringify({ clientName: 'contract_client', owner: 'admin', grantType: 'client_credentials password refresh_token', saasApp: true }),
+      body: JSON.stringify({ callbackUrl: 'www.google.lk', clientName: 'rest_api_publisher', owner: 'admin', grantType: 'client_credentials password refresh_token', saasApp: true }),
     });
     const text = await response.text();
     record('dcr', 'POST', '/register', { status: response.status, body: JSON.parse(text), text });
     expect(response.status).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ clientName: 'rest_api_publisher', callBackURL: '', isSaasApplication: 'true' });
+  });
+
+  it('a bare host name is still refused as the callback of a client that may redirect (D02)', async () => {
+    const response = await fetch(`${server.control}/client-registration/v0.17/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic('admin', 'admin-password-for-tests') },
+      body: JSON.stringify({ callbackUrl: 'www.google.lk', clientName: 'rest_code_client', owner: 'admin', grantType: 'authorization_code refresh_token', saasApp: true }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_redirect_uri');
   });
 });
 

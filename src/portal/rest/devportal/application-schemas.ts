@@ -47,11 +47,11 @@ export const ApplicationKeySchema = z.object({
   consumerKey: z.string(),
   consumerSecret: z.string().optional().meta({ description: 'Only in the response that creates it' }),
   supportedGrantTypes: z.array(z.string()),
-  callbackUrl: z.string().nullable(),
+  callbackUrl: z.string().optional().meta({ description: 'Absent when the key has none' }),
   keyState: z.string(),
   keyType: z.enum(KEY_TYPES),
   mode: z.string(),
-  groupId: z.string().nullable(),
+  groupId: z.string().optional().meta({ description: 'Never set: application sharing is disabled' }),
   token: ApplicationTokenSchema.optional(),
   additionalProperties: KeyPropertiesSchema,
 });

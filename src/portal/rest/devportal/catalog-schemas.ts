@@ -13,7 +13,7 @@ export const EndpointUrlSchema = z.object({
   environmentDisplayName: z.string(),
   environmentType: z.string(),
   URLs: z.object({ http: z.string(), https: z.string() }),
-  defaultVersionURLs: z.object({ http: z.string().nullable(), https: z.string().nullable() }),
+  defaultVersionURLs: z.object({ http: z.string().optional(), https: z.string().optional() }),
 });
 
 export const ApiInfoSchema = z.object({
@@ -100,9 +100,9 @@ export const ApiKeyInfoSchema = z.object({
   keyUUID: z.string(),
   keyName: z.string(),
   keyType: z.string(),
-  issuedOn: epochMs,
+  issuedOn: z.number().int().meta({ description: 'Epoch milliseconds' }),
   validityPeriod: z.number().int(),
-  lastUsed: epochMs.nullable(),
+  lastUsed: z.number().int().optional().meta({ description: 'Epoch milliseconds; absent = never used' }),
   additionalProperties: z.object({ permittedIP: z.string(), permittedReferer: z.string() }),
 });
 

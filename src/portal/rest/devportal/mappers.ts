@@ -50,11 +50,10 @@ export function applicationKey(client: OAuthClient, fresh: { secret?: string; to
     consumerKey: client.consumerKey,
     ...(fresh.secret !== undefined && { consumerSecret: fresh.secret }),
     supportedGrantTypes: client.grantTypes,
-    callbackUrl: client.callbackUrl,
+    ...(client.callbackUrl !== null && { callbackUrl: client.callbackUrl }),
     keyState: 'COMPLETED',
     keyType: client.keyType ?? 'PRODUCTION',
     mode: 'CREATED',
-    groupId: null,
     ...(fresh.token !== undefined && { token: applicationToken(fresh.token) }),
     additionalProperties: {
       application_access_token_expiry_time: client.appTokenTtlSeconds,
@@ -118,7 +117,8 @@ export function apiDetails(api: Api, provider: string, gatewayUrl: string): Out<
         environmentDisplayName: 'Default',
         environmentType: 'hybrid',
         URLs: { http: url.startsWith('http:') ? url : '', https: url.startsWith('https:') ? url : '' },
-        defaultVersionURLs: { http: null, https: null },
+        // No default-version routing: WSO2 leaves these unset then (strings when set).
+        defaultVersionURLs: {},
       },
     ],
     isSubscriptionAvailable: true,
@@ -148,9 +148,9 @@ export function apiKeyInfo(key: ApiKeyRecord): Out<typeof ApiKeyInfoSchema> {
     keyUUID: key.id,
     keyName: key.name,
     keyType: key.keyType,
-    issuedOn: msString(key.issuedAt),
+    issuedOn: key.issuedAt,
     validityPeriod: key.validityPeriod,
-    lastUsed: key.lastUsedAt === null ? null : msString(key.lastUsedAt),
+    ...(key.lastUsedAt !== null && { lastUsed: key.lastUsedAt }),
     additionalProperties: { permittedIP: key.permittedIps.join(','), permittedReferer: key.permittedReferers.join(',') },
   };
 }

@@ -74,7 +74,7 @@ export function publisherApi(api: Api, provider: string): z.input<typeof Publish
     scopes: api.scopes.map((s) => ({ scope: { id: s.name, ...s, usageCount: usage(s.name) }, shared: false })),
     policies: api.policies,
     securityScheme: api.securityScheme,
-    apiThrottlingPolicy: api.apiThrottlingPolicy,
+    ...(api.apiThrottlingPolicy !== null && { apiThrottlingPolicy: api.apiThrottlingPolicy }),
     backendJwt: api.backendJwt,
   };
 }

@@ -110,7 +110,7 @@ export const PublisherApiSchema = z.object({
   scopes: z.array(PublisherScopeSchema),
   policies: z.array(z.string()),
   securityScheme: z.array(z.string()),
-  apiThrottlingPolicy: z.string().nullable(),
+  apiThrottlingPolicy: z.string().optional().meta({ description: 'Absent when the API has no API-level tier' }),
   backendJwt: z.boolean(),
   createdTime: epochMs,
   lastUpdatedTime: epochMs,
