@@ -35,7 +35,6 @@ interface ClientServiceDeps {
   random: Random;
 }
 
-/** Redirect URIs: absolute, no fragment, no wildcard, https except on loopback (RFC 6749 §3.1.2, RFC 9700 §2.1). */
 /**
  * WSO2's own registration sample sends `"callbackUrl": "www.google.lk"` for a REST client without the
  * authorization_code grant. A bare host name is no redirect target (RFC 6749 §3.1.2 wants an absolute
@@ -46,6 +45,7 @@ export function ignoredRestCallback(input: { grantTypes: readonly string[]; call
   return !input.grantTypes.includes('authorization_code') && input.callbackUrl !== null && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(input.callbackUrl);
 }
 
+/** Redirect URIs: absolute, no fragment, no wildcard, https except on loopback (RFC 6749 §3.1.2, RFC 9700 §2.1). */
 export function validateCallbackUrl(value: string): string {
   let url: URL;
   try {
