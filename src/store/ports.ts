@@ -237,6 +237,108 @@ export interface EventLog {
   latestId(): Promise<number>;
 }
 
+/** A credential reported or found public (issue 16): never the credential, only what identifies it. */
+export interface LeakRecord {
+  id: string;
+  /** Credential kind (CredentialKind). */
+  credentialType: string;
+  /** A non-secret identifier: API key id, consumer key, token jti, refresh token id… */
+  credentialId: string;
+  /** The displayable start of the credential ("gak_prod_4fQz"), when known. */
+  credentialStart: string | null;
+  applicationId: string | null;
+  ownerId: string | null;
+  /** Where it was found (a URL from the report, or what the scanner said). */
+  url: string | null;
+  /** Who reported it: `github`, `scan`, … */
+  source: string;
+  reportedAt: number;
+  /** `revoked` or `flagged` (GATEHOUSE_LEAK_ACTION). */
+  action: string;
+  revokedAt: number | null;
+}
+
+export interface LeakRepo {
+  /** The client secret with this stored hash (secrets are otherwise read per client). */
+  findClientSecretByHash(hash: string): Promise<ClientSecret | null>;
+  /** Remembers a report by its digest; false when it was seen before (replay), atomically. */
+  rememberReport(digest: string, now: number): Promise<boolean>;
+  /** Forgets report digests older than `before`; returns how many. */
+  forgetReports(before: number): Promise<number>;
+  record(leak: LeakRecord): Promise<void>;
+  listByApplication(applicationId: string): Promise<LeakRecord[]>;
+}
+
+/** One security event (issue 16 §4): who did what to which credential, from where, when. */
+export interface AuditEvent {
+  id: string;
+  at: number;
+  /** `credential.created`, `credential.regenerated`, `credential.revoked`, `credential.leaked`. */
+  type: string;
+  /** A user id, `system`, or a reporter such as `github`. */
+  actor: string;
+  sourceIp: string | null;
+  credentialType: string;
+  /** Non-secret: key id, consumer key, token jti or prefix. */
+  credentialId: string;
+  applicationId: string | null;
+  ownerId: string | null;
+  detail: Record<string, string>;
+}
+
+export interface AuditQuery extends Page {
+  /** Only events of this owner's applications (and credentials). */
+  ownerId?: string;
+  applicationId?: string;
+}
+
+export interface AuditRepo {
+  append(events: readonly AuditEvent[]): Promise<void>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<Paged<AuditEvent>>;
+}
+
+/** An outbound webhook: global (applicationId null, admins) or for one application (its owner). */
+export interface Webhook {
+  id: string;
+  applicationId: string | null;
+  ownerId: string;
+  url: string;
+  /** The signing secret, encrypted at rest with the system secrets (SecretBox). */
+  secretEnc: string;
+  events: string[];
+  createdAt: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventType: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+export interface WebhookRepo {
+  create(webhook: Webhook): Promise<void>;
+  findById(id: string): Promise<Webhook | null>;
+  delete(id: string): Promise<boolean>;
+  /** Global webhooks (applicationId null) and those of the application, subscribed to `eventType`. */
+  listFor(applicationId: string | null, eventType: string): Promise<Webhook[]>;
+  listByOwner(ownerId: string): Promise<Webhook[]>;
+  listGlobal(): Promise<Webhook[]>;
+  enqueue(delivery: WebhookDelivery): Promise<void>;
+  /** Pending deliveries due at `now`, oldest first. */
+  due(now: number, limit: number): Promise<WebhookDelivery[]>;
+  updateDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'deliveredAt'>>): Promise<void>;
+  listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]>;
+}
+
 export interface Repositories {
   users: UserRepo;
   applications: ApplicationRepo;
@@ -249,6 +351,9 @@ export interface Repositories {
   apiKeys: ApiKeyRepo;
   sessions: SessionRepo;
   events: EventLog;
+  leaks: LeakRepo;
+  audit: AuditRepo;
+  webhooks: WebhookRepo;
 }
 
 export interface Store extends Repositories {

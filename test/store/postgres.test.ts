@@ -3,6 +3,7 @@ import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { announceSkip, freshPostgresDatabase, postgresUrl } from '../support/services.ts';
 import { describeStoreConformance } from './conformance.ts';
 import { describeHousekeepingConformance } from './housekeeping-conformance.ts';
+import { describeLeaksConformance } from './leaks-conformance.ts';
 
 const baseUrl = postgresUrl;
 if (baseUrl) {
@@ -17,6 +18,7 @@ if (baseUrl) {
   };
   describeStoreConformance('postgres', openFresh);
   describeHousekeepingConformance('postgres', openFresh);
+  describeLeaksConformance('postgres', openFresh);
 } else {
   announceSkip('PostgreSQL store conformance', 'GATEHOUSE_TEST_POSTGRES_URL');
   describe.skip('store conformance: postgres (GATEHOUSE_TEST_POSTGRES_URL unset)', () => {

@@ -6,6 +6,7 @@ import { KyselyApiKeyRepo } from './api-key-repo.ts';
 import { KyselyApiRepo, KyselyPolicyRepo, KyselySubscriptionRepo } from './catalog-repos.ts';
 import { KyselyClientRepo, KyselySigningKeyRepo } from './client-repo.ts';
 import { KyselyEventLog } from './event-log.ts';
+import { KyselyAuditRepo, KyselyLeakRepo, KyselyWebhookRepo } from './leak-repos.ts';
 import { Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokenRepo } from './token-repo.ts';
@@ -23,6 +24,9 @@ function repositories(db: Kysely<Database>, precompiled: Precompiled, dialect: S
     apiKeys: new KyselyApiKeyRepo(db, dialect),
     sessions: new KyselySessionRepo(db),
     events: new KyselyEventLog(db, precompiled),
+    leaks: new KyselyLeakRepo(db, dialect),
+    audit: new KyselyAuditRepo(db),
+    webhooks: new KyselyWebhookRepo(db),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { addUsernameKeys } from '../kysely/account-repos.ts';
 import { createInitialSchema } from '../kysely/initial-schema.ts';
+import { addLeakTables } from '../kysely/leak-schema.ts';
 import { addEventConsumers, addExpiryIndexes } from '../kysely/retention-schema.ts';
 
 /** SQLite schema versions, applied in key order. */
@@ -9,4 +10,5 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0002_expiry_indexes': { up: addExpiryIndexes },
   '0003_event_consumers': { up: (db: Kysely<unknown>) => addEventConsumers(db, 'sqlite') },
   '0004_username_keys': { up: addUsernameKeys },
+  '0005_audit_and_webhooks': { up: (db: Kysely<unknown>) => addLeakTables(db, 'sqlite') },
 };
