@@ -66,6 +66,12 @@ export const SETTINGS = {
   logLevel: { env: 'GATEHOUSE_LOG_LEVEL', flag: '--log-level', doc: 'fatal, error, warn, info, debug or silent.', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info' },
   trustedProxies: { env: 'GATEHOUSE_TRUSTED_PROXIES', doc: 'Comma-separated IPs/CIDRs whose X-Forwarded-For is believed (G17). Empty: none.', schema: list, default: [] },
   sqliteSynchronous: { env: 'GATEHOUSE_SQLITE_SYNCHRONOUS', doc: 'NORMAL survives process crashes; FULL also survives power loss (K04).', schema: z.enum(['NORMAL', 'FULL']), default: 'NORMAL' },
+  apiKeyScopes: {
+    env: 'GATEHOUSE_API_KEY_SCOPES',
+    doc: "API keys carry no scopes. 'enforce': an API key cannot call a resource that requires scopes (403 900910). 'ignore': WSO2's behaviour, an API key is checked by subscription only and may call scoped resources.",
+    schema: z.enum(['enforce', 'ignore']),
+    default: 'enforce',
+  },
   jwtLeewaySeconds: { env: 'GATEHOUSE_JWT_LEEWAY', doc: 'Clock skew tolerated on exp/nbf at the gateway.', schema: z.coerce.number().int().min(0).max(300), default: 30 },
   tokenCacheSize: { env: 'GATEHOUSE_TOKEN_CACHE_SIZE', doc: 'Verified-token cache entries per gateway process.', schema: positiveInt, default: 10000 },
   credentialCacheSize: {

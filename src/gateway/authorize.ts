@@ -42,6 +42,9 @@ const AUTH_TYPE_ALLOWS: Record<Operation['authType'], (p: Principal) => boolean>
   None: () => true,
 };
 
+/** WSO2 validates API keys by signature and subscription only; Gatehouse does so only when configured (`apiKeyScopes: ignore`). */
+const scopesWaived = (state: GatewayState, principal: Principal): boolean => principal.credential === 'apikey' && state.apiKeysSkipScopes;
+
 /**
  * SPEC §5, second part: the credential's kind is accepted by the API, the application is subscribed
  * (checked on every call, for every credential type: G15, WSO2-2021-1487), API-key restrictions hold,
@@ -61,7 +64,7 @@ export function authorize(state: GatewayState, principal: Principal, api: Api, o
   if (principal.keyType === 'SANDBOX' && !api.sandboxUrl) return { ok: false, denial: 'NO_SANDBOX_ENDPOINT' };
   if (principal.keyType === 'PRODUCTION' && !api.productionUrl) return { ok: false, denial: 'NO_PRODUCTION_ENDPOINT' };
   if (!AUTH_TYPE_ALLOWS[operation.authType](principal)) return { ok: false, denial: 'WRONG_TOKEN_TYPE' };
-  if (operation.scopes.length > 0 && !operation.scopes.some((s) => principal.scopes.includes(s))) {
+  if (operation.scopes.length > 0 && !scopesWaived(state, principal) && !operation.scopes.some((s) => principal.scopes.includes(s))) {
     return { ok: false, denial: 'INSUFFICIENT_SCOPE', scopes: operation.scopes };
   }
   return { ok: true, subscription, application };

@@ -121,6 +121,8 @@ export class GatewayState {
   private readonly entityVersions = new Map<string, number>();
   /** The id of the newest change event applied. */
   version = 0;
+  /** Configuration (`apiKeyScopes`), not replicated: whether API keys skip resource scope checks, as in WSO2. */
+  apiKeysSkipScopes = false;
 
   /** Loads everything in one consistent snapshot, with the mark of the events that snapshot reflects. */
   async load(store: Store): Promise<void> {

@@ -44,6 +44,7 @@ const CREDENTIAL_EVENTS: ReadonlySet<ChangeEventType> = new Set(['token.issued',
  */
 async function loadState(services: Services, restored: GatewayState | undefined): Promise<{ state: GatewayState; unsubscribe: () => void }> {
   const state = restored ?? new GatewayState();
+  state.apiKeysSkipScopes = services.config.apiKeyScopes === 'ignore';
   const early: StoredEvent[] = [];
   let loaded = restored !== undefined;
   const unsubscribe = services.bus.subscribe((events) => {

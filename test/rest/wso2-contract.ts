@@ -173,3 +173,27 @@ export class Wso2Contract {
     return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
   }
 }
+
+/**
+ * A body built from WSO2's own examples: a schema's `example` where it has one, otherwise an object of
+ * its properties' examples (`$ref`s followed, to a small depth). What a WSO2 script copying the
+ * documentation would send.
+ */
+export function exampleOf(doc: Record<string, unknown>, schema: unknown, depth = 0): unknown {
+  if (depth > 9 || typeof schema !== 'object' || schema === null) return undefined;
+  const node = schema as Node;
+  if (typeof node.$ref === 'string') return exampleOf(doc, get(doc, node.$ref.slice(1)), depth + 1);
+  if (node.example !== undefined) return node.example;
+  if (node.type === 'array') {
+    const item = exampleOf(doc, node.items, depth + 1);
+    return item === undefined ? undefined : [item];
+  }
+  if (node.properties) {
+    const entries = Object.entries(node.properties as Node)
+      .map(([k, v]) => [k, exampleOf(doc, v, depth + 1)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  }
+  return undefined;
+}
+

@@ -12,12 +12,15 @@ type ApiBody = z.output<typeof ApiRequestSchema> | z.output<typeof ApiOverridesS
 /** WSO2 only adds these to securityScheme as modifiers; Gatehouse's two schemes are oauth2 and api_key. */
 const SCHEME_MODIFIERS = new Set(['oauth_basic_auth_api_key_mandatory', 'api_key_mandatory', 'mutualssl_mandatory']);
 
+/** WSO2 takes `pizza` for `/pizza`. */
+const withLeadingSlash = (context: string): string => (context.startsWith('/') ? context : `/${context}`);
+
 /** Request → service input. Fields the body leaves out keep the current API's values (PUT of a partial document). */
 export function apiInput(body: ApiBody, current?: Api): ApiInput {
   const endpoints = body.endpointConfig;
   return {
     name: body.name ?? current?.name,
-    context: body.context ?? current?.context,
+    context: body.context === undefined ? current?.context : withLeadingSlash(body.context),
     version: body.version ?? current?.version,
     description: body.description ?? current?.description,
     productionUrl: endpoints === undefined ? current?.productionUrl : (endpoints?.production_endpoints?.url ?? null),

@@ -30,6 +30,8 @@ export const OperationInputSchema = z.strictObject({
   payloadSchema: ignored('schema validation'),
   uriMapping: ignored('URI mapping'),
   operationPolicies: ignored('operation policies'),
+  operationHubPolicies: ignored('operation policies'),
+  usedProductIds: readOnly(),
 });
 
 export const ScopeInputSchema = z.strictObject({
@@ -51,11 +53,13 @@ const WSO2_IGNORED = [
   'accessControl', 'accessControlRoles', 'mediationPolicies', 'responseCachingEnabled', 'cacheTimeout', 'authorizationHeader', 'apiKeyHeader',
   'hasThumbnail', 'monetization', 'wsdlInfo', 'wsdlUrl', 'testKey', 'serviceInfo', 'advertiseInfo', 'apiPolicies', 'endpointImplementationType',
   'asyncTransportProtocols', 'initiatedFromGateway', 'isSubscriptionAvailable', 'egress', 'subtypeConfiguration', 'workflowStatus', 'threatProtectionPolicies',
+  'displayName', 'enableSubscriberVerification', 'organizationPolicies', 'maxTps', 'visibleOrganizations', 'apiHubPolicies', 'websubSubscriptionConfiguration',
+  'lastUpdatedTimestamp', 'primaryProductionEndpointId', 'primarySandboxEndpointId',
 ] as const;
 
 const apiFields = {
   name: z.string().max(60),
-  context: z.string().max(200),
+  context: z.string().min(1).max(200).meta({ description: 'A leading / is added when missing, as WSO2 does' }),
   version: z.string().max(30),
   description: z.string().max(2000).nullable().optional(),
   endpointConfig: EndpointConfigSchema.nullable().optional(),
