@@ -67,7 +67,7 @@ describe.skipIf(!pg || !redis)('cluster: 1 control + 2 gateways on PostgreSQL an
   const devportal = async (app: AppWithKeys) =>
     new RestClient({ control: control.urls.control! }, { authorization: `Bearer ${await restToken({ control: control.urls.control! }, app.user.username, PASSWORD)}` });
 
-  it('0 of 500 fresh opaque tokens are refused on their first call, through either gateway', async () => {
+  it('0 of 500 fresh opaque tokens are refused on their first call, through either gateway', { timeout: 180_000 }, async () => {
     const refused: number[] = [];
     for (let batch = 0; batch < 50; batch++) {
       await Promise.all(
@@ -82,7 +82,7 @@ describe.skipIf(!pg || !redis)('cluster: 1 control + 2 gateways on PostgreSQL an
     expect(refused).toEqual([]);
   });
 
-  it('0 of 500 new API keys are refused on their first call, through either gateway', async () => {
+  it('0 of 500 new API keys are refused on their first call, through either gateway', { timeout: 180_000 }, async () => {
     const client = await devportal(opaque);
     const refused: number[] = [];
     for (let batch = 0; batch < 50; batch++) {
@@ -99,7 +99,7 @@ describe.skipIf(!pg || !redis)('cluster: 1 control + 2 gateways on PostgreSQL an
     expect(refused).toEqual([]);
   });
 
-  it('0 of 200 revoked credentials (opaque tokens, JWTs, API keys) are accepted by either gateway after the revoke returned; each revoke is confirmed', async () => {
+  it('0 of 200 revoked credentials (opaque tokens, JWTs, API keys) are accepted by either gateway after the revoke returned; each revoke is confirmed', { timeout: 180_000 }, async () => {
     const client = await devportal(jwt);
     const accepted: string[] = [];
     const propagation = new Set<string | null>();
@@ -126,7 +126,7 @@ describe.skipIf(!pg || !redis)('cluster: 1 control + 2 gateways on PostgreSQL an
     expect([...propagation]).toEqual(['confirmed']);
   });
 
-  it('a flood of well-formed unknown credentials from one address is refused from memory after a burst, while known ones still work', async () => {
+  it('a flood of well-formed unknown credentials from one address is refused from memory after a burst, while known ones still work', { timeout: 180_000 }, async () => {
     const known = await issue(opaque);
     expect(await status(paths[0]!, known)).toBe(200);
     const readsNow = async () => {
@@ -175,7 +175,7 @@ describe.skipIf(!pg || !redis)('cluster: 1 control + 2 gateways on PostgreSQL an
     for (const path of paths) await expect.poll(() => status(path, token), { timeout: 2000, interval: 2 }).toBe(401);
   });
 
-  it('a gateway restarted while revocations happen converges: it refuses every token revoked meanwhile', async () => {
+  it('a gateway restarted while revocations happen converges: it refuses every token revoked meanwhile', { timeout: 180_000 }, async () => {
     const tokens = await Promise.all(Array.from({ length: 10 }, () => issue(opaque)));
     for (const token of tokens) await expect.poll(() => status(paths[1]!, token), { timeout: 2000, interval: 5 }).toBe(200);
     await killHard(gateways[1]!);

@@ -57,7 +57,7 @@ describe.skipIf(!pg || !redis)('cluster: PostgreSQL failure and recovery', () =>
         .access_token,
     );
 
-  it('serves verified credentials while the store is unreachable, refuses with 503 beyond the bound, then serves again', async () => {
+  it('serves verified credentials while the store is unreachable, refuses with 503 beyond the bound, then serves again', { timeout: 120_000 }, async () => {
     const token = await issue();
     expect((await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     proxy.cutOff();
@@ -71,7 +71,7 @@ describe.skipIf(!pg || !redis)('cluster: PostgreSQL failure and recovery', () =>
     expect((await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
-  it('a gateway started while the store is unreachable starts from its snapshot: it routes, refuses what it cannot verify, and serves once the store is back', async () => {
+  it('a gateway started while the store is unreachable starts from its snapshot: it routes, refuses what it cannot verify, and serves once the store is back', { timeout: 120_000 }, async () => {
     const token = await issue();
     proxy.cutOff();
     const started = await spawnServer({ ...env, GATEHOUSE_ROLE: 'gateway', GATEHOUSE_STALENESS_BOUND_MS: '60000' }, [], ['gateway']);

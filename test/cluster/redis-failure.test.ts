@@ -52,7 +52,7 @@ describe.skipIf(!pg)('cluster: Redis failure and recovery', () => {
     return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
   };
 
-  it('keeps serving known credentials while Redis is killed under traffic, enforces revocations made meanwhile, and confirms again once Redis is back', async () => {
+  it('keeps serving known credentials while Redis is killed under traffic, enforces revocations made meanwhile, and confirms again once Redis is back', { timeout: 120_000 }, async () => {
     const kept = await issue();
     const doomed = await issue();
     expect((await call(kept)).status).toBe(200);

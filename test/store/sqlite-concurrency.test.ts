@@ -15,15 +15,14 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('SQLite under concurrent writers', () => {
-  it('16 writers issuing and revoking for 3 seconds: only 200s, and every acknowledged write is there', async () => {
+  it('16 writers issuing and revoking at once: only 200s, and every acknowledged write is there', { timeout: 120_000 }, async () => {
     const auth = { authorization: basic(app.client.consumerKey, app.secret) };
-    const deadline = Date.now() + 3000;
     const statuses: number[] = [];
     const issued: string[] = [];
     const revoked: string[] = [];
     await Promise.all(
       Array.from({ length: 16 }, async (_, writer) => {
-        for (let i = 0; Date.now() < deadline && i < 500; i++) {
+        for (let i = 0; i < 12; i++) {
           const res = await postForm(`${server.control}/oauth2/token`, { grant_type: 'client_credentials' }, auth);
           statuses.push(res.status);
           const token = String(res.body.access_token);
@@ -37,7 +36,8 @@ describe('SQLite under concurrent writers', () => {
         }
       }),
     );
-    expect(statuses.length).toBeGreaterThan(100);
+    // 16 writers × 12 issuances, half of them revoked at once.
+    expect(statuses).toHaveLength(16 * 12 + 16 * 6);
     expect(statuses.every((s) => s === 200)).toBe(true);
     const hashes = (list: string[]) => list.map((t) => server.services.hasher.hash(t));
     for (const hash of hashes(issued)) expect(await server.services.store.tokens.findAccessTokenByHash(hash)).toMatchObject({ revokedAt: null });
