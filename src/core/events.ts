@@ -36,7 +36,13 @@ export type ChangeEvent =
   | { type: 'signing-key.deleted'; kid: string }
   /** An opaque token was issued: gateways drop a negative answer they may hold for its hash. */
   | { type: 'token.issued'; hash: string }
+  /** One token revoked (by its jti), listed. */
   | { type: 'tokens.revoked'; tokens: RevokedToken[] }
+  /**
+   * Every token of a client, user or grant revoked: the selector, not a list, so the event stays small
+   * however many tokens it covers.
+   */
+  | { type: 'tokens.revoked-by'; selector: { consumerKey: string } | { userId: string } | { grantId: string } }
   | { type: 'api-key.saved'; key: ApiKeyRecord }
   | { type: 'api-key.revoked'; keyId: string; hash: string };
 

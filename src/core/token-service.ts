@@ -236,7 +236,7 @@ export class TokenService {
     const now = this.deps.clock.now();
     const revoked = await tx.tokens.revokeAccessTokens(selector, now);
     if (!('jti' in selector)) await tx.tokens.revokeRefreshTokens(selector, now);
-    if (revoked.length > 0) emit({ type: 'tokens.revoked', tokens: revoked });
+    if (revoked.length > 0) emit('jti' in selector ? { type: 'tokens.revoked', tokens: revoked } : { type: 'tokens.revoked-by', selector });
     return revoked;
   }
 }

@@ -74,6 +74,20 @@ export class CredentialLookup {
             this.jwtRevoked.update(token.jti, true);
           }
           break;
+        case 'tokens.revoked-by': {
+          // O(cache), for a rare event: the cached tokens of that client, user or grant go (the store
+          // says revoked on the next read); jti answers carry no owner, so they are all read again.
+          const selector = event.selector;
+          const picks =
+            'consumerKey' in selector
+              ? (t: AccessTokenRecord) => t.consumerKey === selector.consumerKey
+              : 'userId' in selector
+                ? (t: AccessTokenRecord) => t.userId === selector.userId
+                : (t: AccessTokenRecord) => t.grantId === selector.grantId;
+          this.opaque.dropWhere(picks);
+          this.jwtRevoked.clear();
+          break;
+        }
         case 'api-key.saved':
           this.apiKeys.created(event.key.hash);
           break;

@@ -100,6 +100,12 @@ export class LookupCache<V> {
     if (this.entries.get(key)?.value === null) this.entries.delete(key);
   }
 
+  /** Drops every known value the predicate picks, and reads again whatever is in flight (its value is not known yet). */
+  dropWhere(picks: (value: V) => boolean): void {
+    for (const key of this.inflight.keys()) this.overtaken.add(key);
+    for (const [key, entry] of this.entries) if (entry.value !== null && picks(entry.value)) this.entries.delete(key);
+  }
+
   clear(): void {
     for (const key of this.inflight.keys()) this.overtaken.add(key);
     this.entries.clear();

@@ -35,7 +35,7 @@ export interface GatewayPlane {
 }
 
 /** Events about single credentials: they change the lookups' caches, never the replicated state. */
-const CREDENTIAL_EVENTS: ReadonlySet<ChangeEventType> = new Set(['token.issued', 'tokens.revoked', 'api-key.saved', 'api-key.revoked']);
+const CREDENTIAL_EVENTS: ReadonlySet<ChangeEventType> = new Set(['token.issued', 'tokens.revoked', 'tokens.revoked-by', 'api-key.saved', 'api-key.revoked']);
 
 /**
  * Loads the gateway's replicated state and keeps it fresh from the bus; events that race the load are

@@ -170,6 +170,21 @@ describe('credential lookup', () => {
     expect(reads()).toBe(before);
   });
 
+  it("revoking every token of a client drops that client's cached tokens and every jti answer, not others' tokens, with a constant-size event", async () => {
+    const mine = anAccessToken({ format: 'OPAQUE', hash: 'mine', consumerKey: 'ck1', applicationId: 'a1', keyType: 'PRODUCTION' });
+    const theirs = anAccessToken({ format: 'OPAQUE', hash: 'theirs', consumerKey: 'ck2', applicationId: 'a2', keyType: 'PRODUCTION' });
+    const jwt = anAccessToken({ consumerKey: 'ck1' });
+    const { lookup } = lookupOver(new Map([['mine', mine], ['theirs', theirs], ['jwt', jwt]]), new Map());
+    await lookup.opaque.fetch('mine');
+    await lookup.opaque.fetch('theirs');
+    expect(await lookup.jwtRevoked.fetch(jwt.jti)).toBe(false);
+
+    lookup.apply([at(1, { type: 'tokens.revoked-by', selector: { consumerKey: 'ck1' } })]);
+    expect(lookup.opaque.peek('mine')).toBeUndefined();
+    expect(lookup.opaque.peek('theirs')?.value).toEqual(theirs);
+    expect(lookup.jwtRevoked.peek(jwt.jti)).toBeUndefined();
+  });
+
   it('an issuance event clears the negative answer for that hash at once', async () => {
     const tokens = new Map<string, AccessTokenRecord>();
     const { lookup } = lookupOver(tokens, new Map());
