@@ -23,6 +23,11 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
   const token = (clientSecret: string) =>
     postForm(`${server.control}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(consumerKey, clientSecret) });
   const keysUrl = () => `/devportal/applications/${application.id}/keys/production`;
+  /** A one-time value stays on its page until confirmed (issue 15 §3); leaving without would ask first. */
+  const copied = async (button: string) => {
+    await page.getByRole('button', { name: button }).click();
+    await page.getByRole('status').filter({ hasText: 'now hidden' }).waitFor();
+  };
 
   beforeAll(async () => {
     [server, backend, browser] = await Promise.all([startTestServer(), startTinyBackend(), launchBrowser()]);
@@ -45,6 +50,7 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Generate Keys' }).click();
     consumerKey = (await page.locator('#consumer-key').textContent())!.trim();
     secret = (await page.locator('#consumer-secret').textContent())!.trim();
+    await copied('I have copied the secret');
   });
   afterAll(async () => {
     await browser?.close();
@@ -62,6 +68,7 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     const fresh = (await page.locator('#consumer-secret').textContent())!.trim();
     expect(fresh).toMatch(/^gcs_/);
     expect(fresh).not.toBe(secret);
+    await copied('I have copied the secret');
 
     const old = await token(secret);
     expect(old.status).toBe(401);
@@ -77,6 +84,7 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     await page.getByLabel('Description of a new secret').fill('rotation 2026-Q4');
     await page.getByRole('button', { name: 'Generate additional secret' }).click();
     const second = (await page.locator('#consumer-secret').textContent())!.trim();
+    await copied('I have copied the secret');
     expect((await token(secret)).status).toBe(200);
     expect((await token(second)).status).toBe(200);
 
@@ -108,6 +116,8 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     expect(command).toBe(`curl -H "apikey: ${key}" "${server.gateway}/pizzashack/1.0.0/status"`);
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: key } })).status).toBe(200);
 
+    await copied('I have copied the key');
+    expect(await page.content()).not.toContain(key);
     await page.reload();
     expect(await page.content()).not.toContain(key);
 
@@ -116,6 +126,7 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain('API key regenerated');
     const renewed = (await page.locator('#api-key-value').textContent())!.trim();
     expect(renewed).not.toBe(key);
+    await copied('I have copied the key');
     expect(await page.getByRole('row').filter({ hasText: 'mobile' }).textContent()).toContain('127.0.0.1, 10.0.0.0/8');
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: key } })).status).toBe(401);
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: renewed } })).status).toBe(200);

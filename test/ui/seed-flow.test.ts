@@ -66,28 +66,39 @@ describe.skipIf(!run)('Developer Portal seed flow (browser)', { timeout: 90_000 
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Subscribed with the Gold tier');
 
-    // Applications → the application → Production Keys → Generate Keys.
+    // Applications → the application → Production Keys → Generate Keys: the key, the secret and a
+    // first access token together, as the seed describes (issue 15 §1).
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Applications' }).click();
     await screenshot(page, 'devportal-applications');
     await page.getByRole('link', { name: 'Weather app' }).click();
     await page.getByRole('link', { name: 'Production Keys' }).click();
+    await page.getByRole('group', { name: 'Scopes of the first access token' }).getByRole('checkbox', { name: /orders:read/ }).check();
     await page.getByRole('button', { name: 'Generate Keys' }).click();
     const consumerKey = (await page.locator('#consumer-key').textContent())!.trim();
     const consumerSecret = (await page.locator('#consumer-secret').textContent())!.trim();
     expect(consumerKey).toMatch(/^[A-Za-z0-9]{28}$/);
     expect(consumerSecret).toMatch(/^gcs_[0-9A-Za-z]{49}$/);
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('shown only this once');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Copy the consumer secret now');
+    const firstToken = (await page.locator('#access-token').textContent())!.trim();
+    const first = decodeJwt(firstToken).payload;
+    expect(String(first.scope).split(' ')).toContain('orders:read');
+    expect(Number(first.exp) - Number(first.iat)).toBe(3600);
+    expect(first.client_id ?? first.azp).toBe(consumerKey);
+    await page.getByRole('button', { name: 'Copy Access Token' }).click();
+    expect(await clipboardText(page)).toBe(firstToken);
     await page.getByRole('button', { name: 'Copy Consumer Secret' }).click();
     expect(await clipboardText(page)).toBe(consumerSecret);
 
-    // Generate Access Token: validity 7200 s and the orders:read scope.
+    // Generate Access Token: validity 7200 s and the orders:read scope. The secret stays on screen.
     await page.getByRole('link', { name: 'Generate Access Token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Generate Access Token' });
     await dialog.getByLabel('Validity period').fill('7200');
     await dialog.getByRole('checkbox', { name: /orders:read/ }).check();
     await dialog.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => page.locator('.expiry').textContent()).toContain('Expires in 2 hours');
     const accessToken = (await page.locator('#access-token').textContent())!.trim();
-    expect(await page.locator('.expiry').textContent()).toContain('Expires in 2 hours');
+    expect(accessToken).not.toBe(firstToken);
+    expect((await page.locator('#consumer-secret').textContent())!.trim()).toBe(consumerSecret);
     const claims = decodeJwt(accessToken).payload;
     expect(String(claims.scope).split(' ')).toContain('orders:read');
     expect(Number(claims.exp) - Number(claims.iat)).toBe(7200);
@@ -104,7 +115,10 @@ describe.skipIf(!run)('Developer Portal seed flow (browser)', { timeout: 90_000 
     expect(JSON.parse(lines.slice(0, -1).join('\n'))).toMatchObject({ ok: true, path: '/menu' });
     expect(backend.hits).toBeGreaterThan(0);
 
-    // The secret is shown once: after a reload it is masked.
+    // The secret stays until the developer confirms the copy; then it is masked for good.
+    await page.getByRole('button', { name: 'I have copied the secret' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('now hidden');
+    expect(await page.content()).not.toContain(consumerSecret);
     await page.reload();
     expect(await page.content()).not.toContain(consumerSecret);
     expect(await page.locator('code.masked').textContent()).toMatch(/^gcs_.{4}•+$/);

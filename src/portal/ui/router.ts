@@ -5,7 +5,7 @@ import { sendPage } from '../../http/page.ts';
 import { checkPreAuthToken, isSameOrigin, readSessionToken } from '../../http/session-cookie.ts';
 import type { FormBody } from '../../oauth/form.ts';
 import type { Services } from '../../runtime/services.ts';
-import { setFlash, takeFlash, type Flash } from './flash.ts';
+import { holdReveal, readHeld, releaseHeld, setFlash, takeFlash, type Flash, type Held, type Reveal } from './flash.ts';
 import { messagePage } from './layout.ts';
 
 /** The signed-in person behind a request. */
@@ -22,6 +22,8 @@ export interface Redirect {
   kind: 'redirect';
   location: string;
   flash?: Flash;
+  /** Keep a one-time value on its page until the developer confirms the copy; null releases it. */
+  hold?: Held | null;
   /** The session the flash is sealed for; the router fills it in for signed-in actions. */
   sessionToken?: string;
 }
@@ -29,6 +31,9 @@ export type Outcome = { kind: 'page'; status: number; markup: string } | Redirec
 
 export const show = (markup: string, status = 200): Outcome => ({ kind: 'page', status, markup });
 export const redirect = (location: string, flash?: Flash): Redirect => ({ kind: 'redirect', location, ...(flash && { flash }) });
+/** Redirects and keeps `reveal` on the page at `location` until released (see `Held`). */
+export const redirectHolding = (location: string, reveal: Reveal, flash?: Flash): Redirect => ({ ...redirect(location, flash), hold: { path: location.split(/[?#]/)[0]!, reveal } });
+export const redirectReleasing = (location: string, flash?: Flash): Redirect => ({ ...redirect(location, flash), hold: null });
 
 /** Errors by input name; `_form` holds those that concern no one input. */
 export type FieldErrors = Record<string, string>;
@@ -43,6 +48,8 @@ export interface PublicContext {
   services: Services;
   viewer: Viewer | null;
   flash: Flash | null;
+  /** A one-time value held for this page (the request path), until the developer confirms the copy. */
+  held: Reveal | null;
   params: Record<string, string>;
   query: Record<string, string | string[] | undefined>;
 }
@@ -116,7 +123,7 @@ export class UiRouter {
         const viewer = await this.viewer(request);
         if (!viewer || !this.trusted(request, viewer)) return show(expiredFormPage(viewer), 403);
         if (!allowed(viewer.user, roles)) return show(forbiddenPage(viewer), 403);
-        const ctx: ActionContext = { ...this.base(request, reply), viewer, flash: null, form: (request.body ?? {}) as FormBody };
+        const ctx: ActionContext = { ...this.base(request, reply), viewer, flash: null, held: null, form: (request.body ?? {}) as FormBody };
         try {
           const outcome = await handler(ctx);
           return outcome.kind === 'redirect' ? { sessionToken: viewer.sessionToken, ...outcome } : outcome;
@@ -142,7 +149,7 @@ export class UiRouter {
         const form = (request.body ?? {}) as FormBody;
         const csrf = typeof form.csrf === 'string' ? form.csrf : undefined;
         if (!isSameOrigin(request, [this.origin()]) || !checkPreAuthToken(request, this.secure, csrf)) return show(expiredFormPage(null, true), 403);
-        return handler({ ...this.base(request, reply), viewer: await this.viewer(request), flash: null, form });
+        return handler({ ...this.base(request, reply), viewer: await this.viewer(request), flash: null, held: null, form });
       }),
     );
   }
@@ -170,8 +177,10 @@ export class UiRouter {
 
   private async context(request: FastifyRequest, reply: FastifyReply): Promise<PublicContext> {
     const viewer = await this.viewer(request);
-    const flash = takeFlash(request, reply, { sessionToken: viewer?.sessionToken, secure: this.secure, now: this.services.clock.now() });
-    return { ...this.base(request, reply), viewer, flash };
+    const options = { sessionToken: viewer?.sessionToken, secure: this.secure, now: this.services.clock.now() };
+    const flash = takeFlash(request, reply, options);
+    const held = readHeld(request, request.url.split('?')[0]!, options);
+    return { ...this.base(request, reply), viewer, flash, held };
   }
 
   async run(reply: FastifyReply, work: () => Promise<Outcome>): Promise<FastifyReply> {
@@ -185,9 +194,10 @@ export class UiRouter {
       outcome = show(messagePage({ title: error.code === 'NOT_FOUND' ? 'Not found' : 'That did not work', message: error.publicMessage }), statusFor(error));
     }
     if (outcome.kind === 'page') return sendPage(reply, outcome.status, outcome.markup);
-    if (outcome.flash && outcome.sessionToken) {
-      setFlash(reply, outcome.flash, { sessionToken: outcome.sessionToken, secure: this.secure, now: this.services.clock.now() });
-    }
+    const sealing = outcome.sessionToken ? { sessionToken: outcome.sessionToken, secure: this.secure, now: this.services.clock.now() } : null;
+    if (outcome.flash && sealing) setFlash(reply, outcome.flash, sealing);
+    if (outcome.hold === null) releaseHeld(reply, this.secure);
+    else if (outcome.hold && sealing) holdReveal(reply, outcome.hold, sealing);
     return reply.header('cache-control', 'no-store').redirect(outcome.location, 303);
   }
 }

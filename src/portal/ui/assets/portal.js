@@ -86,3 +86,43 @@ for (const input of document.querySelectorAll('input[type=file][data-load-into]'
 // After an error the summary gets focus, so keyboard and screen-reader users land on it.
 const summary = document.querySelector('.error-summary');
 if (summary && !summary.closest('dialog')) summary.focus();
+
+let leavingByForm = false;
+
+// A submitted form shows progress and ignores further clicks (issue 15 §6): a second Generate or
+// Regenerate must not replace the secret the first one is about to show.
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (form.dataset.busy === 'true') {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.busy = 'true';
+  leavingByForm = true;
+  const button = event.submitter || form.querySelector('button[type=submit], button:not([type])');
+  if (button) {
+    button.setAttribute('aria-disabled', 'true');
+    button.setAttribute('aria-busy', 'true');
+    button.classList.add('busy');
+    if (button.dataset.busyLabel) button.textContent = button.dataset.busyLabel;
+  }
+  announce('Working…');
+});
+
+// Back/forward cache: a page restored from history gets its buttons back.
+window.addEventListener('pageshow', (event) => {
+  if (!event.persisted) return;
+  leavingByForm = false;
+  for (const form of document.querySelectorAll('form[data-busy]')) delete form.dataset.busy;
+});
+
+// While a one-time secret is on screen, leaving the page by a link, reload or tab close asks first
+// (issue 15 §3). Forms on the page keep it (the server holds it until "I have copied it").
+if (document.querySelector('[data-held]')) {
+  window.addEventListener('beforeunload', (event) => {
+    if (leavingByForm) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+}

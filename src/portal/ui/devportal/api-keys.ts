@@ -4,7 +4,7 @@ import { field, type FormBody } from '../../../oauth/form.ts';
 import type { Reveal } from '../flash.ts';
 import { csrfInput, errorSummary, postButton, textInput } from '../fields.ts';
 import { copyable, formatTime, formatValidity } from '../layout.ts';
-import { redirect, show, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
+import { redirect, redirectHolding, redirectReleasing, show, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
 import { SUBSCRIBER, appBase, applicationPage, keySubTabs, keyTypeLabel, keyTypeOf, loadApplication, segmentOf } from './app-shell.ts';
 import { curlCommands, subscribedApis } from './tokens.ts';
 
@@ -30,13 +30,17 @@ function status(key: ApiKeyRecord, now: number): SafeHtml {
   return html`<span class="badge ok">active</span>`;
 }
 
-async function revealBlock(ctx: MemberContext, reveal: Reveal | undefined, application: Awaited<ReturnType<typeof loadApplication>>): Promise<SafeHtml | string> {
+async function revealBlock(ctx: MemberContext, reveal: Reveal | null, application: Awaited<ReturnType<typeof loadApplication>>, base: string): Promise<SafeHtml | string> {
   if (reveal?.kind !== 'apiKey') return '';
   const apis = (await subscribedApis(ctx.services, application)).filter((a) => a.securityScheme.includes('api_key'));
   const calls = curlCommands(ctx.services, apis, { header: 'apikey', value: reveal.value });
   return html`<section class="card" aria-labelledby="new-key-title"><h2 id="new-key-title">API key ${reveal.name}</h2>
-<div class="alert warn" role="alert"><strong>Copy the API key now.</strong> It is shown only this once: Gatehouse keeps only a hash of it.</div>
+<div data-held>
+<div class="alert warn" role="alert"><strong>Copy the API key now.</strong> Gatehouse keeps only a hash of it: once you confirm, it is never shown again.</div>
 ${copyable({ id: 'api-key-value', label: 'API Key', value: reveal.value })}
+<form method="post" action="${base}/copied">${csrfInput(ctx.viewer)}<button type="submit" class="secondary">I have copied the key</button>
+<span class="hint">It stays on this page until you confirm (at most 15 minutes).</span></form>
+</div>
 <p class="hint">Expires: ${formatTime(reveal.expiresAt)}. Send it in the <code>apikey</code> header.</p>
 ${calls.map((c, i) => copyable({ id: `apikey-curl-${i}`, label: `Try it: ${c.api.name} ${c.api.version}`, value: c.command, block: true }))}
 </section>`;
@@ -78,7 +82,7 @@ async function page(ctx: MemberContext, values: KeyFormValues, errors: FieldErro
     title: `${label} API Keys`,
     crumbs: [{ label: `${label} Keys`, href: `${appBase(application)}/keys/${segmentOf(keyType)}` }, { label: 'API Key' }],
     body: html`<h2 class="section-title">${label} Keys</h2>${keySubTabs(application, keyType, 'api-key')}
-${await revealBlock(ctx, ctx.flash?.reveal, application)}
+${await revealBlock(ctx, ctx.held ?? ctx.flash?.reveal ?? null, application, base)}
 <section class="card" aria-labelledby="gen-key-title"><h2 id="gen-key-title">Generate API key</h2>
 ${errorSummary(errors)}
 <form method="post" action="${base}/generate" novalidate>
@@ -118,10 +122,12 @@ export function registerApiKeys(router: UiRouter): void {
         permittedIP: v.permittedIP,
         permittedReferer: v.permittedReferer,
       });
-      return redirect(back(ctx), { reveal: { kind: 'apiKey', name: key.name, value, expiresAt: key.expiresAt } });
+      return redirectHolding(back(ctx), { kind: 'apiKey', name: key.name, value, expiresAt: key.expiresAt });
     },
     { onError: (ctx, errors) => page(ctx, valuesOf(ctx.form), errors) },
   );
+
+  router.action(`${PATH}/copied`, SUBSCRIBER, async (ctx) => redirectReleasing(back(ctx), { notice: 'The new API key is now hidden. Gatehouse keeps only a hash of it.' }));
 
   router.action(
     `${PATH}/revoke`,
@@ -140,7 +146,7 @@ export function registerApiKeys(router: UiRouter): void {
     async (ctx) => {
       const { keyType, appId } = where(ctx);
       const { key, value } = await services.apiKeys.regenerate(ctx.viewer.user.id, appId, keyType, field(ctx.form, 'keyUUID'));
-      return redirect(back(ctx), { notice: 'API key regenerated; the old key was revoked.', reveal: { kind: 'apiKey', name: key.name, value, expiresAt: key.expiresAt } });
+      return redirectHolding(back(ctx), { kind: 'apiKey', name: key.name, value, expiresAt: key.expiresAt }, { notice: 'API key regenerated; the old key was revoked.' });
     },
     { onError: (ctx, errors) => page(ctx, EMPTY, errors) },
   );

@@ -69,7 +69,7 @@ export function parseKeySettings(values: KeySettingsValues, defaults: KeySetting
   };
 }
 
-export function keySettingsForm(o: { viewer: Viewer; action: string; values: KeySettingsValues; errors: FieldErrors; submit: string }): SafeHtml {
+export function keySettingsForm(o: { viewer: Viewer; action: string; values: KeySettingsValues; errors: FieldErrors; submit: string; extra?: SafeHtml | string }): SafeHtml {
   const { values, errors } = o;
   return html`<form method="post" action="${o.action}" novalidate>
 ${csrfInput(o.viewer)}
@@ -88,6 +88,7 @@ ${textInput({ name: 'user_access_token_expiry_time', label: 'User access token e
 ${textInput({ name: 'refresh_token_expiry_time', label: 'Refresh token expiry time', type: 'number', value: values.refreshTtl, hint: 'Seconds', errors })}
 </div>
 ${checkbox({ name: 'pkceMandatory', label: 'PKCE mandatory', checked: values.pkceMandatory, hint: 'Code grant requests must carry a PKCE challenge' })}
-<button type="submit">${o.submit}</button>
+${o.extra ?? ''}
+<button type="submit" data-busy-label="Working…">${o.submit}</button>
 </form>`;
 }

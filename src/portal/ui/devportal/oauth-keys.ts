@@ -3,10 +3,10 @@ import type { OAuthClient } from '../../../core/model.ts';
 import { integer, text } from '../../../core/validate.ts';
 import { field } from '../../../oauth/form.ts';
 import { many } from '../layout.ts';
-import { redirect, show, type ActionContext, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
+import { redirect, redirectHolding, redirectReleasing, show, type ActionContext, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
 import { SUBSCRIBER, appBase, clientOf, keyTypeOf, loadApplication, segmentOf } from './app-shell.ts';
 import { defaultKeySettings, parseKeySettings, settingsOfClient, settingsOfForm, type KeySettingsValues } from './key-settings.ts';
-import { keysPage, type KeysView } from './oauth-keys-view.ts';
+import { keysPage, newestSecretId, type KeysView } from './oauth-keys-view.ts';
 import { issueAccessToken, subscribedApis } from './tokens.ts';
 
 const PATH = '/devportal/applications/:appId/keys/:keyType';
@@ -54,10 +54,21 @@ export function registerOAuthKeys(router: UiRouter): void {
     async (ctx) => {
       const { application, keyType, base } = await load(ctx);
       const settings = parseKeySettings(settingsOfForm(ctx.form), defaultKeySettings(services));
+      const scopes = many(ctx.form.scopes);
+      if (scopes.length > 100) throw invalid('scopes', 'Choose at most 100 scopes.');
       const { client, secret } = await services.clients.generateKeys(application, keyType, settings);
-      return redirect(base, { reveal: { kind: 'keys', consumerKey: client.consumerKey, consumerSecret: secret } });
+      // The seed: "The access token will be generated along with application consumer key and secret".
+      const token = client.grantTypes.includes('client_credentials')
+        ? await issueAccessToken(services, { application, client, validityPeriod: undefined, scopes })
+        : null;
+      return redirectHolding(base, {
+        kind: 'keys',
+        consumerKey: client.consumerKey,
+        consumerSecret: secret,
+        ...(token && { token: { accessToken: token.accessToken, expiresIn: token.expiresIn, scopes: token.scopes } }),
+      });
     },
-    { onError: (ctx, errors) => view(ctx, { errors, settings: settingsOfForm(ctx.form) }) },
+    { onError: (ctx, errors) => view(ctx, { errors, settings: settingsOfForm(ctx.form), token: { validityPeriod: '', scopes: many(ctx.form.scopes) } }) },
   );
 
   router.action(
@@ -73,8 +84,19 @@ export function registerOAuthKeys(router: UiRouter): void {
 
   router.action(`${PATH}/regenerate-secret`, SUBSCRIBER, async (ctx) => {
     const { client, base } = await requireClient(ctx);
+    // A second Regenerate sent from a page that no longer shows the newest secret (a double click,
+    // a slow response, another tab) must not silently replace the secret just shown (issue 15 §6).
+    const seen = field(ctx.form, 'currentSecret');
+    if (seen !== undefined && seen !== newestSecretId(await services.clients.listSecrets(client))) {
+      return redirect(base, { notice: 'The consumer secret was already regenerated a moment ago; it was not replaced again. The secret shown is the current one.' });
+    }
     const value = await services.clients.regenerateSecret(client);
-    return redirect(base, { reveal: { kind: 'secret', value, regenerated: true }, notice: 'Consumer secret regenerated. The old secrets and every token of these keys no longer work.' });
+    return redirectHolding(base, { kind: 'secret', value, regenerated: true }, { notice: 'Consumer secret regenerated. The old secrets and every token of these keys no longer work.' });
+  });
+
+  router.action(`${PATH}/copied`, SUBSCRIBER, async (ctx) => {
+    const { base } = await load(ctx);
+    return redirectReleasing(base, { notice: 'The new secret is now hidden. Gatehouse keeps only a hash of it.' });
   });
 
   router.action(
@@ -86,7 +108,7 @@ export function registerOAuthKeys(router: UiRouter): void {
       const expiresRaw = field(ctx.form, 'expiresIn')?.trim() ?? '';
       const expiresInSeconds = expiresRaw === '' ? null : integer('expiresIn', expiresRaw, { min: 0 });
       const { value } = await services.clients.generateSecret(client, { description, expiresInSeconds: expiresInSeconds || null });
-      return redirect(base, { reveal: { kind: 'secret', value, regenerated: false }, notice: 'Additional consumer secret generated; the other secrets keep working.' });
+      return redirectHolding(base, { kind: 'secret', value, regenerated: false }, { notice: 'Additional consumer secret generated; the other secrets keep working.' });
     },
     { onError: reRender },
   );
@@ -121,6 +143,6 @@ export function registerOAuthKeys(router: UiRouter): void {
   router.action(`${PATH}/delete`, SUBSCRIBER, async (ctx) => {
     const { client, base } = await requireClient(ctx);
     await services.clients.delete(client);
-    return redirect(base, { notice: 'Keys removed. Their tokens no longer work.' });
+    return redirectReleasing(base, { notice: 'Keys removed. Their tokens no longer work.' });
   });
 }
