@@ -126,7 +126,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const tls = Boolean(config.tlsCert);
     const runsGateway = plan.gateway || plan.workers > 0;
     const gatewayId = runsGateway && !plan.worker ? processId : undefined;
-    const redis = config.redisUrl && !plan.worker ? connectCluster(config.redisUrl, services, feed, gatewayId) : null;
+    // Workers connect too (shared throttle counters, nudges to read the log); the primary confirms for them.
+    const redis = config.redisUrl ? connectCluster(config.redisUrl, services, feed, gatewayId) : null;
     if (redis) closers.push(() => redis.close());
     const readiness: ReadinessCheck[] = redis ? [redis.readiness] : [];
     // Fresh = this process has read the event log within the staleness bound, and has not been told of a

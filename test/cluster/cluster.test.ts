@@ -146,6 +146,23 @@ describe.skipIf(!pg || !redis)('cluster: 1 control + 2 gateways on PostgreSQL an
     expect(await status(paths[1]!, await issue(opaque))).toBe(200);
   });
 
+  it('a gateway with two workers confirms revocations for both: a revoked token is refused by whichever worker answers next', { timeout: 180_000 }, async () => {
+    const workers = await spawnServer({ ...gatewayEnv, GATEHOUSE_WORKERS: '2' }, [], ['gateway']);
+    try {
+      const path = paths[0]!.replace(/^http:\/\/[^/]+/, workers.urls.gateway!);
+      for (let i = 0; i < 10; i++) {
+        const token = await issue(opaque);
+        // Several calls, so both workers have seen (and cached) it.
+        for (let call = 0; call < 4; call++) expect(await status(path, token)).toBe(200);
+        const res = await postForm(`${control.urls.control}/oauth2/revoke`, { token }, auth(opaque));
+        expect(res.headers.get('gatehouse-propagation')).toBe('confirmed');
+        for (let call = 0; call < 4; call++) expect(await status(path, token)).toBe(401);
+      }
+    } finally {
+      await killHard(workers);
+    }
+  });
+
   it("a tier's limit holds across both gateways together", async () => {
     // A per-minute tier counts per wall-clock minute: start well inside one, so 12 requests cannot straddle two.
     const intoMinute = Date.now() % 60_000;
