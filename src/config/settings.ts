@@ -100,6 +100,17 @@ export const SETTINGS = {
     schema: positiveInt,
     default: 30000,
   },
+  leakAction: {
+    env: 'GATEHOUSE_LEAK_ACTION',
+    doc: 'What a leak report (POST /leaks/github) does to a live credential it names: revoke it, or only flag it (recorded, audited, webhooks told).',
+    schema: z.enum(['revoke', 'flag']),
+    default: 'revoke',
+  },
+  leakReportKeys: {
+    env: 'GATEHOUSE_LEAK_REPORT_KEYS',
+    doc: "Public keys that sign leak reports (GitHub secret scanning): a file path or the text itself, either PEM blocks or GitHub's /meta/public_keys/secret_scanning JSON. Unset: POST /leaks/github answers 404. Never fetched.",
+    schema: z.string().min(1),
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -23,5 +23,10 @@ export async function buildControlPlane(services: Services, readiness: readonly 
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
   await registerRestApis(app, services);
   await registerPortalUi(app, services);
+  services.webhookDispatcher.start();
+  app.addHook('onClose', async () => {
+    await services.webhookDispatcher.stop();
+    await services.audit.flush();
+  });
   return app;
 }

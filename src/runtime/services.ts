@@ -19,6 +19,10 @@ import { SubscriptionService } from '../core/subscription-service.ts';
 import { TokenService } from '../core/token-service.ts';
 import { UserService } from '../core/users.ts';
 import { MetricsRegistry } from '../http/metrics.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { LeakService } from '../leaks/leak-service.ts';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
+import { WebhookService } from '../webhooks/webhook-service.ts';
 import type { Store } from '../store/ports.ts';
 
 /** Public URLs, known only once the listeners are bound (port 0 picks a free port). */
@@ -52,6 +56,10 @@ export interface Services {
   subscriptions: SubscriptionService;
   apiKeys: ApiKeyService;
   limits: { credentials: CredentialThrottle };
+  audit: AuditLog;
+  webhooks: WebhookService;
+  webhookDispatcher: WebhookDispatcher;
+  leaks: LeakService;
   urls: Urls;
   issuer: () => string;
   secureCookies: boolean;
@@ -82,6 +90,11 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   const applications = new ApplicationService({ store, changes, clients, policies, clock, random });
   const apis = new ApiService({ store, changes, policies, clock, random });
   const minute = 60_000;
+  const apiKeys = new ApiKeyService({ store, changes, applications, hasher, clock, random, validity });
+  const audit = new AuditLog({ store, clock, random, log });
+  const webhooks: WebhookService = new WebhookService({ store, box, clock, random, onQueued: () => webhookDispatcher.kick() });
+  const webhookDispatcher = new WebhookDispatcher({ store, webhooks, clock, log });
+  const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, webhooks, peppered: Boolean(config.tokenPepper), action: config.leakAction });
   return {
     config,
     log,
@@ -103,7 +116,11 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
     applications,
     apis,
     subscriptions: new SubscriptionService({ store, changes, applications, apis, clock, random }),
-    apiKeys: new ApiKeyService({ store, changes, applications, hasher, clock, random, validity }),
+    apiKeys,
+    audit,
+    webhooks,
+    webhookDispatcher,
+    leaks,
     limits: {
       // P08/T19: passwords per (username, address) and per address; one username failing from many
       // addresses is logged for alerting, never locked. Client secrets are 256-bit, so looser.

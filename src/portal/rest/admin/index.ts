@@ -1,5 +1,6 @@
 import type { RestApi } from '../route-table.ts';
 import { ADMIN_SCOPES } from './access.ts';
+import { LEAK_SCHEMAS, adminLeakRoutes } from './leaks.ts';
 import { adminPolicyRoutes } from './policies.ts';
 import { ADMIN_SCHEMAS } from './schemas.ts';
 import { adminUserRoutes } from './users.ts';
@@ -10,7 +11,7 @@ export const adminApi: RestApi = {
   version: 'v4',
   description: 'WSO2 API Manager admin v4 compatible: application and subscription throttling policies; users and roles.',
   basePath: '/api/am/admin/v4',
-  routes: [...adminPolicyRoutes, ...adminUserRoutes],
-  schemas: ADMIN_SCHEMAS,
+  routes: [...adminPolicyRoutes, ...adminUserRoutes, ...adminLeakRoutes],
+  schemas: { ...ADMIN_SCHEMAS, ...LEAK_SCHEMAS },
   scopes: ADMIN_SCOPES,
 };

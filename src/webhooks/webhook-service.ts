@@ -1,0 +1,103 @@
+import type { Clock } from '../core/clock.ts';
+import { randomIdentifier } from '../core/credentials.ts';
+import { invalid, notFound } from '../core/errors.ts';
+import type { Random } from '../core/random.ts';
+import type { SecretBox } from '../core/secret-box.ts';
+import type { Store, Webhook, WebhookDelivery } from '../store/ports.ts';
+
+export const WEBHOOK_EVENTS = ['credential.leaked', 'credential.revoked'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+interface Deps {
+  store: Store;
+  box: SecretBox;
+  clock: Clock;
+  random: Random;
+  /** Called after deliveries were queued, so they go out now rather than at the next poll. */
+  onQueued?: () => void;
+}
+
+function webhookUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('url', 'url must be an absolute URL');
+  }
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw invalid('url', 'url must use https (http only on loopback)');
+  if (value.length > 2000) throw invalid('url', 'url is too long');
+  return value;
+}
+
+/**
+ * Outbound webhooks for `credential.leaked` and `credential.revoked`: global ones (admins) and one
+ * application's (its owner). Each has a signing secret shown once and kept encrypted under the system
+ * secrets (it must be usable to sign, so a hash would not do).
+ */
+export class WebhookService {
+  constructor(private readonly deps: Deps) {}
+
+  async create(input: { ownerId: string; applicationId: string | null; url: string; events?: readonly string[] }): Promise<{ webhook: Webhook; secret: string }> {
+    const events = [...new Set(input.events ?? WEBHOOK_EVENTS)];
+    const unknown = events.find((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
+    if (unknown !== undefined || events.length === 0) throw invalid('events', `events must be some of ${WEBHOOK_EVENTS.join(', ')}`);
+    const secret = `whsec_${randomIdentifier(this.deps.random, 43)}`;
+    const webhook: Webhook = {
+      id: this.deps.random.uuid(),
+      applicationId: input.applicationId,
+      ownerId: input.ownerId,
+      url: webhookUrl(input.url),
+      secretEnc: this.deps.box.seal(secret),
+      events,
+      createdAt: this.deps.clock.now(),
+    };
+    await this.deps.store.webhooks.create(webhook);
+    return { webhook, secret };
+  }
+
+  /** One webhook, if `ownerId` may see it (null = an admin: global webhooks). */
+  async get(id: string, scope: { ownerId: string } | { global: true }): Promise<Webhook> {
+    const webhook = await this.deps.store.webhooks.findById(id);
+    const visible = webhook && ('global' in scope ? webhook.applicationId === null : webhook.applicationId !== null && webhook.ownerId === scope.ownerId);
+    if (!webhook || !visible) throw notFound('webhook');
+    return webhook;
+  }
+
+  async delete(id: string, scope: { ownerId: string } | { global: true }): Promise<void> {
+    await this.get(id, scope);
+    await this.deps.store.webhooks.delete(id);
+  }
+
+  secretOf(webhook: Webhook): string {
+    return this.deps.box.open(webhook.secretEnc);
+  }
+
+  deliveries(webhook: Webhook, limit = 50): Promise<WebhookDelivery[]> {
+    return this.deps.store.webhooks.listDeliveries(webhook.id, limit);
+  }
+
+  /** Queues one delivery per matching webhook (global, and the application's own). */
+  async notify(type: WebhookEvent, applicationId: string | null, data: Record<string, unknown>): Promise<number> {
+    const hooks = await this.deps.store.webhooks.listFor(applicationId, type);
+    const now = this.deps.clock.now();
+    for (const hook of hooks) {
+      const id = this.deps.random.uuid();
+      await this.deps.store.webhooks.enqueue({
+        id,
+        webhookId: hook.id,
+        eventType: type,
+        payload: JSON.stringify({ id, type, createdAt: new Date(now).toISOString(), data }),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: now,
+        deliveredAt: null,
+      });
+    }
+    if (hooks.length > 0) this.deps.onQueued?.();
+    return hooks.length;
+  }
+}
