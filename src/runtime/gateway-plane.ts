@@ -98,7 +98,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   await app.register(replyFrom, {
     // One access line per request (server.ts) is all that is logged at info; reply-from's own two lines
-    // per request would triple that, and its "source" field carries the backend URL with the query (S03).
+    // per request would triple that and write every backend URL (which may hold user info) into the log.
     disableRequestLogging: true,
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: config.backendTimeoutMs, bodyTimeout: config.backendTimeoutMs },
   });
