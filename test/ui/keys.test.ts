@@ -89,7 +89,10 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     expect((await token(second)).status).toBe(200);
 
     const firstRow = page.getByRole('row').filter({ hasText: 'regenerated secret' });
-    await firstRow.getByRole('button', { name: 'Revoke' }).click();
+    await firstRow.getByRole('link', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke the secret “regenerated secret”?' });
+    expect(await confirm.textContent()).toContain('can no longer get tokens');
+    await confirm.getByRole('button', { name: 'Revoke secret' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Consumer secret revoked');
     expect((await token(secret)).status).toBe(401);
     expect((await token(second)).status).toBe(200);
@@ -122,7 +125,10 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     expect(await page.content()).not.toContain(key);
 
     // Regenerate: a new key with the same name and restrictions; the old one stops at once.
-    await page.getByRole('row').filter({ hasText: 'mobile' }).getByRole('button', { name: 'Regenerate' }).click();
+    await page.getByRole('row').filter({ hasText: 'mobile' }).getByRole('link', { name: 'Regenerate' }).click();
+    const regenerate = page.getByRole('dialog', { name: 'Regenerate API key mobile?' });
+    expect(await regenerate.textContent()).toContain('stops working at the gateway at once');
+    await regenerate.getByRole('button', { name: 'Regenerate key' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('API key regenerated');
     const renewed = (await page.locator('#api-key-value').textContent())!.trim();
     expect(renewed).not.toBe(key);
@@ -131,7 +137,15 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: key } })).status).toBe(401);
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: renewed } })).status).toBe(200);
 
-    await page.getByRole('row').filter({ hasText: 'mobile' }).getByRole('button', { name: 'Revoke' }).click();
+    // Without JavaScript the trigger is a link that renders the dialog open; Esc/Cancel would keep the key.
+    await page.getByRole('row').filter({ hasText: 'mobile' }).getByRole('link', { name: 'Revoke' }).click();
+    const revoke = page.getByRole('dialog', { name: 'Revoke API key mobile?' });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => revoke.isVisible()).toBe(false);
+    expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: renewed } })).status).toBe(200);
+    await page.getByRole('row').filter({ hasText: 'mobile' }).getByRole('link', { name: 'Revoke' }).click();
+    expect(await revoke.textContent()).toContain('This cannot be undone');
+    await revoke.getByRole('button', { name: 'Revoke key' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('API key mobile revoked');
     expect(await page.getByRole('row').filter({ hasText: 'mobile' }).count()).toBe(0);
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: renewed } })).status).toBe(401);
@@ -149,7 +163,10 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     const accessToken = String((await token(secret)).body.access_token);
     const ping = () => fetch(`${server.gateway}/status-api/1.0.0/ping`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect((await ping()).status).toBe(200);
-    await current.getByRole('button', { name: 'Unsubscribe' }).click();
+    await current.getByRole('link', { name: 'Unsubscribe' }).click();
+    const unsubscribe = page.getByRole('dialog', { name: 'Unsubscribe from StatusAPI 1.0.0?' });
+    expect(await unsubscribe.textContent()).toContain('the gateway answers 403');
+    await unsubscribe.getByRole('button', { name: 'Unsubscribe' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Unsubscribed');
     expect((await ping()).status).toBe(403);
   });

@@ -157,7 +157,16 @@ describe.skipIf(!run)('Publisher and Admin (browser)', { timeout: 60_000 }, () =
     await carol.page.reload();
     expect(await carol.page.getByRole('navigation', { name: 'Portals' }).textContent()).toContain('Publisher');
 
-    await admin.page.getByRole('row').filter({ hasText: 'carol' }).getByRole('button', { name: 'Disable' }).click();
+    // Disabling asks first, in a dialog that says what stops working (issue 15 §4); Cancel changes nothing.
+    await admin.page.getByRole('row').filter({ hasText: 'carol' }).getByRole('link', { name: 'Disable' }).click();
+    const confirm = admin.page.getByRole('dialog', { name: 'Disable carol?' });
+    expect(await confirm.textContent()).toContain('every access and refresh token issued to them is revoked');
+    await confirm.getByRole('link', { name: 'Cancel' }).click();
+    await expect.poll(() => confirm.isVisible()).toBe(false);
+    await carol.page.reload();
+    expect(new URL(carol.page.url()).pathname).toBe('/devportal/applications');
+    await admin.page.getByRole('row').filter({ hasText: 'carol' }).getByRole('link', { name: 'Disable' }).click();
+    await confirm.getByRole('button', { name: 'Disable account' }).click();
     await expect.poll(() => admin.page.getByRole('status').textContent()).toContain('User carol disabled');
     await carol.page.goto('/devportal/applications');
     expect(new URL(carol.page.url()).pathname).toBe('/devportal/login');

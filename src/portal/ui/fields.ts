@@ -110,3 +110,30 @@ export function postButton(o: { viewer: Viewer; action: string; label: string; d
     ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
   )}<button type="submit"${cls ? html` class="${cls}"` : ''}>${o.label}</button></form>`;
 }
+
+/**
+ * An irreversible action behind a confirmation (issue 15 §4): the trigger opens a modal dialog that
+ * says what will stop working; only its button posts. Without JavaScript the trigger is a link to
+ * `?dialog=<id>`, and the page renders the dialog open.
+ */
+export function confirmAction(o: {
+  viewer: Viewer;
+  id: string;
+  trigger: string;
+  title: string;
+  consequence: SafeHtml | string;
+  action: string;
+  confirm: string;
+  hidden?: Record<string, string>;
+  open: boolean;
+  closeHref: string;
+  secondary?: boolean;
+}): SafeHtml {
+  return html`<a class="button ${o.secondary ? 'secondary' : 'danger'} small" href="?dialog=${o.id}" data-dialog="${o.id}">${o.trigger}</a>
+<dialog id="${o.id}" aria-labelledby="${o.id}-dialog-title" aria-describedby="${o.id}-dialog-text"${o.open ? html` open data-autoshow` : ''}>
+<h2 id="${o.id}-dialog-title">${o.title}</h2>
+<p id="${o.id}-dialog-text">${o.consequence}</p>
+<form method="post" action="${o.action}" class="confirm">${csrfInput(o.viewer)}${Object.entries(o.hidden ?? {}).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="danger">${o.confirm}</button>
+<a href="${o.closeHref}" class="button secondary" data-dialog-close>Cancel</a></form>
+</dialog>`;
+}

@@ -2,8 +2,8 @@ import { invalid } from '../../../core/errors.ts';
 import { ROLES, type User } from '../../../core/model.ts';
 import { html } from '../../../http/html.ts';
 import { field, type FormBody } from '../../../oauth/form.ts';
-import { checkboxGroup, csrfInput, errorSummary, fieldId, postButton, textInput } from '../fields.ts';
-import { formatTime, many, portalPage } from '../layout.ts';
+import { checkboxGroup, confirmAction, csrfInput, errorSummary, fieldId, postButton, textInput } from '../fields.ts';
+import { formatTime, many, one, portalPage } from '../layout.ts';
 import { redirect, show, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
 
 /** Admin → Users and roles: create accounts, change roles, disable (ends sessions, revokes tokens) and enable. */
@@ -37,7 +37,19 @@ async function page(ctx: MemberContext, values: NewUserValues, errors: FieldErro
 <td data-label="Created">${formatTime(u.createdAt)}</td>
 <td>${u.id === ctx.viewer.user.id
       ? ''
-      : postButton({ viewer: ctx.viewer, action: `/admin/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, label: u.disabled ? 'Enable' : 'Disable', danger: !u.disabled, secondary: u.disabled })}</td>
+      : u.disabled
+        ? postButton({ viewer: ctx.viewer, action: `/admin/users/${u.id}/enable`, label: 'Enable', secondary: true })
+        : confirmAction({
+            viewer: ctx.viewer,
+            id: `disable-${u.id}`,
+            trigger: 'Disable',
+            title: `Disable ${u.username}?`,
+            consequence: `${u.username} is signed out everywhere and cannot sign in; every access and refresh token issued to them is revoked, so their applications' user tokens stop working at once. Enabling the account later does not bring those tokens back.`,
+            action: `/admin/users/${u.id}/disable`,
+            confirm: 'Disable account',
+            open: one(ctx.query.dialog) === `disable-${u.id}`,
+            closeHref: '/admin/users',
+          })}</td>
 </tr>`,
   );
   return portalPage({

@@ -2,8 +2,8 @@ import type { ApiKeyRecord } from '../../../core/model.ts';
 import { html, type SafeHtml } from '../../../http/html.ts';
 import { field, type FormBody } from '../../../oauth/form.ts';
 import type { Reveal } from '../flash.ts';
-import { csrfInput, errorSummary, postButton, textInput } from '../fields.ts';
-import { copyable, formatTime, formatValidity } from '../layout.ts';
+import { confirmAction, csrfInput, errorSummary, textInput } from '../fields.ts';
+import { copyable, formatTime, formatValidity, one } from '../layout.ts';
 import { redirect, redirectHolding, redirectReleasing, show, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
 import { SUBSCRIBER, appBase, applicationPage, keySubTabs, keyTypeLabel, keyTypeOf, loadApplication, segmentOf } from './app-shell.ts';
 import { curlCommands, subscribedApis } from './tokens.ts';
@@ -51,8 +51,33 @@ function restrictions(k: ApiKeyRecord): SafeHtml {
   return html`${k.permittedIps.length > 0 ? html`IP: <code>${k.permittedIps.join(', ')}</code> ` : ''}${k.permittedReferers.length > 0 ? html`Referer: <code>${k.permittedReferers.join(', ')}</code>` : ''}`;
 }
 
-function keyRow(ctx: MemberContext, base: string, k: ApiKeyRecord, now: number): SafeHtml {
+function keyActions(ctx: MemberContext, base: string, k: ApiKeyRecord): SafeHtml {
   const hidden = { keyUUID: k.id };
+  const open = one(ctx.query.dialog);
+  const common = { viewer: ctx.viewer, hidden, closeHref: base };
+  return html`${confirmAction({
+    ...common,
+    id: `regenerate-key-${k.id}`,
+    trigger: 'Regenerate',
+    secondary: true,
+    title: `Regenerate API key ${k.name}?`,
+    consequence: 'A new key with the same name, validity and restrictions replaces it. The current key stops working at the gateway at once: every client sending it gets 401 until it has the new one.',
+    action: `${base}/regenerate`,
+    confirm: 'Regenerate key',
+    open: open === `regenerate-key-${k.id}`,
+  })} ${confirmAction({
+    ...common,
+    id: `revoke-key-${k.id}`,
+    trigger: 'Revoke',
+    title: `Revoke API key ${k.name}?`,
+    consequence: 'The key stops working at the gateway at once: every client sending it gets 401. This cannot be undone.',
+    action: `${base}/revoke`,
+    confirm: 'Revoke key',
+    open: open === `revoke-key-${k.id}`,
+  })}`;
+}
+
+function keyRow(ctx: MemberContext, base: string, k: ApiKeyRecord, now: number): SafeHtml {
   return html`<tr>
 <td data-label="Name">${k.name}</td>
 <td data-label="Key"><code>${k.start}••••</code></td>
@@ -61,9 +86,7 @@ function keyRow(ctx: MemberContext, base: string, k: ApiKeyRecord, now: number):
 <td data-label="Restrictions">${restrictions(k)}</td>
 <td data-label="Last used">${k.lastUsedAt === null ? html`<span class="hint">never</span>` : formatTime(k.lastUsedAt)}</td>
 <td data-label="Status">${status(k, now)}</td>
-<td>${k.revokedAt === null
-    ? html`${postButton({ viewer: ctx.viewer, action: `${base}/regenerate`, label: 'Regenerate', secondary: true, hidden })} ${postButton({ viewer: ctx.viewer, action: `${base}/revoke`, label: 'Revoke', danger: true, hidden })}`
-    : ''}</td>
+<td>${k.revokedAt === null ? keyActions(ctx, base, k) : ''}</td>
 </tr>`;
 }
 

@@ -1,7 +1,7 @@
 import type { Api, Application, ClientSecret, KeyType, OAuthClient } from '../../../core/model.ts';
 import { html, type SafeHtml } from '../../../http/html.ts';
 import type { TokenReveal } from '../flash.ts';
-import { checkboxGroup, csrfInput, errorSummary, postButton, textInput } from '../fields.ts';
+import { checkboxGroup, confirmAction, csrfInput, errorSummary, textInput } from '../fields.ts';
 import { copyable, dialog, dialogTrigger, formatTime, formatValidity, one } from '../layout.ts';
 import type { FieldErrors, MemberContext } from '../router.ts';
 import { appBase, applicationPage, keySubTabs, keyTypeLabel, segmentOf } from './app-shell.ts';
@@ -113,7 +113,20 @@ function secretsCard(v: KeysView): SafeHtml {
 <td data-label="Secret"><code>${s.start}••••••••</code></td>
 <td data-label="Created">${formatTime(s.createdAt)}</td>
 <td data-label="Expires">${s.expiresAt !== null && s.expiresAt <= now ? html`<span class="badge bad">expired</span>` : formatTime(s.expiresAt)}</td>
-<td>${only ? html`<span class="hint">only secret</span>` : postButton({ viewer: v.ctx.viewer, action: `${base(v)}/revoke-secret`, label: 'Revoke', secondary: true, hidden: { secretId: s.id } })}</td>
+<td>${only
+      ? html`<span class="hint">only secret</span>`
+      : confirmAction({
+          viewer: v.ctx.viewer,
+          id: `revoke-secret-${s.id}`,
+          trigger: 'Revoke',
+          title: `Revoke the secret “${s.description}”?`,
+          consequence: html`Clients authenticating with the secret starting <code>${s.start}</code> can no longer get tokens at /oauth2/token. The other secrets keep working.`,
+          action: `${base(v)}/revoke-secret`,
+          confirm: 'Revoke secret',
+          hidden: { secretId: s.id },
+          open: v.openDialog === `revoke-secret-${s.id}`,
+          closeHref: base(v),
+        })}</td>
 </tr>`,
   )}</tbody></table>
 <form method="post" action="${base(v)}/generate-secret" class="inline-form" novalidate>
@@ -127,7 +140,7 @@ ${textInput({ name: 'expiresIn', label: 'Expires in (seconds)', type: 'number', 
 
 function managedKeys(v: KeysView): SafeHtml {
   const shown = revealed(v);
-  const remove = html`<p>Remove the ${keyTypeLabel(v.keyType).toLowerCase()} keys? The consumer key stops working and every token issued to it is revoked.</p>
+  const remove = html`<p>Remove the ${keyTypeLabel(v.keyType).toLowerCase()} keys? The consumer key and its secrets stop working at /oauth2/token, and every access token issued to them is revoked: calls with them get 401 at the gateway. This cannot be undone.</p>
 <form method="post" action="${base(v)}/delete">${csrfInput(v.ctx.viewer)}<button type="submit" class="danger">Remove keys</button></form>`;
   const errorsInDialog = v.openDialog === 'token' && v.client!.grantTypes.includes('client_credentials');
   return html`${errorsInDialog ? '' : errorSummary(v.errors)}

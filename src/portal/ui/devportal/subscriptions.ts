@@ -2,8 +2,8 @@ import { isLive } from '../../../core/api-service.ts';
 import type { Api } from '../../../core/model.ts';
 import { html } from '../../../http/html.ts';
 import { field } from '../../../oauth/form.ts';
-import { csrfInput, errorSummary, fieldId, postButton } from '../fields.ts';
-import { formatTime } from '../layout.ts';
+import { confirmAction, csrfInput, errorSummary, fieldId } from '../fields.ts';
+import { formatTime, one } from '../layout.ts';
 import { redirect, show, type FieldErrors, type MemberContext, type UiRouter } from '../router.ts';
 import { SUBSCRIBER, appBase, applicationPage, loadApplication } from './app-shell.ts';
 
@@ -32,7 +32,18 @@ async function page(ctx: MemberContext, errors: FieldErrors, failedApiId?: strin
 <td data-label="Tier">${s.throttlingPolicy}</td>
 <td data-label="Status"><span class="badge${s.status === 'UNBLOCKED' ? ' ok' : ' bad'}">${s.status}</span></td>
 <td data-label="Subscribed">${formatTime(s.createdAt)}</td>
-<td>${postButton({ viewer, action: `${base}/subscriptions/${s.id}/delete`, label: 'Unsubscribe', secondary: true })}</td>
+<td>${confirmAction({
+      viewer,
+      id: `unsubscribe-${s.id}`,
+      trigger: 'Unsubscribe',
+      secondary: true,
+      title: `Unsubscribe from ${api ? `${api.name} ${api.version}` : 'this API'}?`,
+      consequence: `Tokens and API keys of ${application.name} can no longer call ${api ? api.name : 'it'}: the gateway answers 403. You can subscribe again later.`,
+      action: `${base}/subscriptions/${s.id}/delete`,
+      confirm: 'Unsubscribe',
+      open: one(ctx.query.dialog) === `unsubscribe-${s.id}`,
+      closeHref: `${base}/subscriptions`,
+    })}</td>
 </tr>`;
   });
   const offers = available.map((api) => {
