@@ -26,6 +26,11 @@ export interface NewSecret {
   value: string;
 }
 
+/** Marks a secret mapped from another key manager (map-keys): not a Gatehouse credential, no displayable start. */
+export const MAPPED_SECRET_START = 'mapped:';
+/** WSO2 secrets are 28 characters; a mapped secret is hashed like a minted one, so it must not be short. */
+const MAPPED_SECRET_MIN = 20;
+
 interface ClientServiceDeps {
   store: Store;
   changes: Changes;
@@ -132,6 +137,51 @@ export class ClientService {
     }
   }
 
+  /**
+   * Maps an OAuth client that already exists elsewhere (WSO2 `map-keys`, for migrations): the given
+   * consumer key and secret become the application's keys. The secret is stored as a hash like any
+   * other; since it is not a Gatehouse credential (no checksum), it must be long enough to resist
+   * guessing against a leaked hash.
+   */
+  async mapKeys(application: Application, keyType: KeyType, input: { consumerKey: string; consumerSecret: string; settings: ClientSettings }): Promise<OAuthClient> {
+    if (!/^[A-Za-z0-9._~-]{8,100}$/.test(input.consumerKey)) throw invalid('consumerKey', 'consumerKey must be 8-100 letters, digits, . _ ~ -');
+    if (input.consumerSecret.length < MAPPED_SECRET_MIN || input.consumerSecret.length > 200 || /[\s\x00-\x1f]/.test(input.consumerSecret)) {
+      throw invalid('consumerSecret', `consumerSecret must be ${MAPPED_SECRET_MIN}-200 characters without spaces`);
+    }
+    const now = this.deps.clock.now();
+    const client: OAuthClient = {
+      ...this.validateSettings(input.settings),
+      consumerKey: input.consumerKey,
+      kind: 'application',
+      keyMappingId: this.deps.random.uuid(),
+      applicationId: application.id,
+      keyType,
+      ownerId: application.ownerId,
+      name: `${application.ownerId}_${application.id}_${keyType}`,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.deps.changes.run(async (tx, emit) => {
+        await tx.clients.create(client);
+        emit({ type: 'client.saved', client });
+        await tx.clients.addSecret({
+          id: this.deps.random.uuid(),
+          consumerKey: client.consumerKey,
+          hash: this.deps.hasher.hash(input.consumerSecret),
+          start: MAPPED_SECRET_START,
+          description: 'mapped secret',
+          createdAt: now,
+          expiresAt: null,
+        });
+      });
+      return client;
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw conflict(`${keyType} keys already exist for this application, or that consumer key or secret is already in use`);
+      throw error;
+    }
+  }
+
   /** A client for the REST APIs, registered by a user through /client-registration (kind `rest`). */
   async registerRestClient(input: { ownerId: string; name: string; grantTypes: readonly string[]; callbackUrl: string | null }) {
     const now = this.deps.clock.now();
@@ -166,14 +216,16 @@ export class ClientService {
    * live secret of the client. Returns the client with its application's token type.
    */
   async authenticate(consumerKey: string, secret: string): Promise<AuthenticatedClient | null> {
-    if (!parseCredential(secret, ['consumerSecret'])) return null;
+    // A value that is no Gatehouse secret can only match a mapped one (map-keys); short ones never do.
+    const minted = parseCredential(secret, ['consumerSecret']) !== null;
+    if (!minted && (secret.length < MAPPED_SECRET_MIN || secret.length > 200)) return null;
     const found = await this.deps.store.clients.findForAuthentication(consumerKey);
     if (!found || !found.ownerActive) return null;
     const now = this.deps.clock.now();
     const presented = this.deps.hasher.hash(secret);
     let matched = false;
     for (const s of found.secrets) {
-      if (constantTimeEqual(presented, s.hash) && isLive(s.expiresAt, now)) matched = true;
+      if ((minted || s.start === MAPPED_SECRET_START) && constantTimeEqual(presented, s.hash) && isLive(s.expiresAt, now)) matched = true;
     }
     return matched ? { client: found.client, tokenType: found.tokenType } : null;
   }

@@ -70,7 +70,7 @@ describe('settings and key managers', () => {
   it('settings name the grant types, devportal scopes and the gateway endpoint', async () => {
     const res = await alice.devportal.get('/settings');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ applicationSharingEnabled: false, mapExistingAuthApps: false, apiGatewayEndpoint: server.gateway });
+    expect(res.body).toMatchObject({ applicationSharingEnabled: false, mapExistingAuthApps: true, apiGatewayEndpoint: server.gateway });
     expect(res.body.grantTypes).toEqual(expect.arrayContaining(['client_credentials', 'password', 'refresh_token', 'authorization_code']));
     expect(res.body.scopes).toEqual(expect.arrayContaining(['apim:subscribe', 'apim:app_manage', 'apim:sub_manage', 'apim:api_key']));
     expect((await anonymous(server).get('/settings')).status).toBe(401);

@@ -93,9 +93,10 @@ export interface ContractResult {
 /**
  * Where WSO2's schema contradicts WSO2's own example and server, the check follows the server:
  * `type: object` there is the Java generator's spelling of "any value" (`Map<String, Object>`,
- * `Object`), and WSO2 sends strings, numbers and booleans. Each entry is relaxed to "any value".
+ * `Object`), and WSO2 sends strings, numbers and booleans. Each entry is relaxed to "any value"
+ * (or to the schema given, where WSO2's server answers in another shape than its document says).
  */
-export const WSO2_ERRATA: ReadonlyArray<{ api: Wso2ApiName; pointer: string; why: string }> = [
+export const WSO2_ERRATA: ReadonlyArray<{ api: Wso2ApiName; pointer: string; why: string; schema?: Node }> = [
   {
     api: 'devportal',
     pointer: '/components/schemas/ConsumerSecret/properties/additionalProperties/additionalProperties',
@@ -106,13 +107,25 @@ export const WSO2_ERRATA: ReadonlyArray<{ api: Wso2ApiName; pointer: string; why
     pointer: '/components/schemas/KeyManagerApplicationConfiguration/properties/default',
     why: 'its example is "admin"; WSO2 sends the default value itself (a number for token lifetimes)',
   },
+  {
+    api: 'devportal',
+    pointer: '/paths/~1apis~1{apiId}~1swagger/get/responses/200/content/application~1json/schema',
+    why: 'typed as a string holding JSON; WSO2 sends the OpenAPI document itself as the JSON body',
+    schema: { type: 'object' },
+  },
+  {
+    api: 'devportal',
+    pointer: '/paths/~1apis~1{apiId}~1subscription-policies/get/responses/200/content/application~1json/schema',
+    why: 'typed as one ThrottlingPolicy; WSO2 (ApisApiServiceImpl) answers with the list of the API\'s tiers',
+    schema: { type: 'array', items: { $ref: '#/components/schemas/ThrottlingPolicy' } },
+  },
 ];
 
-function relax(doc: Node, pointer: string): void {
+function relax(doc: Node, pointer: string, schema: Node = {}): void {
   const keys = pointer.split('/').slice(1);
   const parent = get(doc, `/${keys.slice(0, -1).join('/')}`) as Node | undefined;
   if (!parent || !(keys.at(-1)! in parent)) throw new Error(`WSO2 erratum no longer applies: ${pointer}`);
-  parent[keys.at(-1)!] = {};
+  parent[keys.at(-1)!] = schema;
 }
 
 export class Wso2Contract {
@@ -127,7 +140,7 @@ export class Wso2Contract {
       admin: loadWso2Document('admin'),
       dcr: loadWso2Document('dcr'),
     };
-    for (const erratum of WSO2_ERRATA) relax(this.docs[erratum.api].doc, erratum.pointer);
+    for (const erratum of WSO2_ERRATA) relax(this.docs[erratum.api].doc, erratum.pointer, erratum.schema);
     for (const { name, doc } of Object.values(this.docs)) this.ajv.addSchema(doc, name);
   }
 

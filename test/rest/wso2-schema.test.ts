@@ -111,6 +111,9 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.get('/throttling-policies/application/NoSuchTier')).status).toBe(404);
     expect((await sub.get('/settings')).status).toBe(200);
     expect((await sub.get('/key-managers')).status).toBe(200);
+    expect((await sub.get(`/apis/${apiId}/swagger`)).status).toBe(200);
+    expect((await sub.get('/apis/00000000-0000-4000-8000-000000000000/swagger')).status).toBe(404);
+    expect((await sub.get(`/apis/${apiId}/subscription-policies`)).status).toBe(200);
   });
 
   it('manages applications', async () => {
@@ -135,6 +138,9 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.get(`/subscriptions?applicationId=${appId}`)).status).toBe(200);
     expect((await sub.get(`/subscriptions/${id}`)).status).toBe(200);
     expect((await sub.put(`/subscriptions/${id}`, { applicationId: appId, apiId, throttlingPolicy: 'Unlimited' })).status).toBe(200);
+    const multi = await sub.post('/applications', { name: 'Multiple' });
+    expect((await sub.post('/subscriptions/multiple', [{ applicationId: String(multi.body.applicationId), apiId, throttlingPolicy: 'Gold' }])).status).toBe(200);
+    expect((await sub.post('/subscriptions/multiple', [{ applicationId: String(multi.body.applicationId), apiId, throttlingPolicy: 'Nope' }])).status).toBe(400);
     const second = await sub.post('/applications', { name: 'Unsubscribes' });
     const s2 = await sub.post('/subscriptions', { applicationId: String(second.body.applicationId), apiId, throttlingPolicy: 'Gold' });
     expect((await sub.del(`/subscriptions/${String(s2.body.subscriptionId)}`)).status).toBe(200);
@@ -167,7 +173,12 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.put(`/applications/${id}/keys/SANDBOX`, { supportedGrantTypes: ['client_credentials'] })).status).toBe(200);
     expect((await sub.post(`/applications/${id}/keys/SANDBOX/generate-token`, { validityPeriod: 60 })).status).toBe(200);
     expect((await sub.post(`/applications/${id}/keys/SANDBOX/regenerate-secret`)).status).toBe(200);
+    expect((await sub.post(`/applications/${id}/keys/SANDBOX/clean-up`)).status).toBe(200);
+    expect((await sub.post(`/applications/${id}/oauth-keys/${String(keys.body.keyMappingId)}/clean-up`)).status).toBe(200);
     expect((await sub.del(`/applications/${id}/oauth-keys/${String(keys.body.keyMappingId)}`)).status).toBe(200);
+    const mapped = await sub.post(`/applications/${id}/map-keys`, { consumerKey: 'oYhwZu4P2ThDmiDprBk6c0YfjR8a', consumerSecret: 'ondWGtFTCOVM4sfPyOfZ7fel610a', keyManager: 'Resident Key Manager', keyType: 'SANDBOX' });
+    expect(mapped.status).toBe(200);
+    expect((await sub.post(`/applications/${id}/map-keys`, { consumerKey: 'x', keyType: 'SANDBOX' })).status).toBe(400);
   });
 
   it('generates, lists, regenerates and revokes API keys', async () => {

@@ -112,6 +112,13 @@ export const KeyGenerateRequestSchema = z.strictObject({
   clientSecret: readOnly('Ignored: Gatehouse always mints the consumer secret'),
 });
 
+export const KeyMappingRequestSchema = z.strictObject({
+  consumerKey: z.string().min(1).max(100),
+  consumerSecret: z.string().min(1).max(200).meta({ description: 'Required by Gatehouse (at least 20 characters); stored hashed' }),
+  keyManager: z.string().max(100).optional().meta({ description: 'Only "Resident Key Manager"' }),
+  keyType: z.enum(KEY_TYPES),
+});
+
 export const KeyUpdateRequestSchema = z.strictObject({
   supportedGrantTypes: z.array(z.string().max(100)).max(10).optional(),
   callbackUrl: z.string().max(2000).nullable().optional(),
@@ -177,6 +184,7 @@ export const APPLICATION_SCHEMAS = {
   ApplicationRequest: ApplicationRequestSchema,
   ApplicationKeyGenerateRequest: KeyGenerateRequestSchema,
   ApplicationKeyUpdateRequest: KeyUpdateRequestSchema,
+  ApplicationKeyMappingRequest: KeyMappingRequestSchema,
   ApplicationKeyReGenerateResponse: KeyReGenerateResponseSchema,
   ConsumerSecretCreationRequest: ConsumerSecretCreationRequestSchema,
   ConsumerSecret: ConsumerSecretSchema,

@@ -132,6 +132,16 @@ export const ThrottlingPolicySchema = z.object({
 
 export const ThrottlingPolicyListSchema = z.object({ count: z.number().int(), list: z.array(ThrottlingPolicySchema), pagination: PaginationSchema });
 
+/** WSO2 answers GET /apis/{apiId}/subscription-policies with a bare array (its document says one object). */
+export const ThrottlingPolicyArraySchema = z.array(ThrottlingPolicySchema);
+
+/** An OpenAPI 3.0 document, as GET /apis/{apiId}/swagger returns it. */
+export const ApiDefinitionSchema = z.record(z.string(), z.unknown()).meta({ description: 'The OpenAPI document' });
+
+/** POST /subscriptions/multiple: WSO2 sends an array of Subscription objects. */
+export const SubscriptionRequestListSchema = z.array(SubscriptionRequestSchema).min(1).max(100);
+export const SubscriptionArraySchema = z.array(SubscriptionSchema);
+
 export const SettingsSchema = z.object({
   grantTypes: z.array(z.string()),
   scopes: z.array(z.string()),
@@ -200,6 +210,10 @@ export const CATALOG_SCHEMAS = {
   APIKeyRenewRequest: ApiKeyRenewRequestSchema,
   ThrottlingPolicy: ThrottlingPolicySchema,
   ThrottlingPolicyList: ThrottlingPolicyListSchema,
+  ThrottlingPolicyArray: ThrottlingPolicyArraySchema,
+  APIDefinition: ApiDefinitionSchema,
+  SubscriptionRequestList: SubscriptionRequestListSchema,
+  SubscriptionArray: SubscriptionArraySchema,
   Settings: SettingsSchema,
   KeyManagerApplicationConfiguration: KeyManagerApplicationConfigurationSchema,
   KeyManagerInfo: KeyManagerInfoSchema,

@@ -1,10 +1,12 @@
 import type { RestApi } from '../route-table.ts';
 import { DEVPORTAL_SCOPES } from './access.ts';
+import { apiDefinitionRoutes } from './api-definitions.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { APPLICATION_SCHEMAS } from './application-schemas.ts';
 import { applicationRoutes } from './applications.ts';
 import { CATALOG_SCHEMAS } from './catalog-schemas.ts';
 import { catalogRoutes } from './catalog.ts';
+import { keyMappingRoutes } from './key-mapping.ts';
 import { keySecretRoutes } from './key-secrets.ts';
 import { legacyKeyRoutes } from './legacy-keys.ts';
 import { oauthKeyRoutes } from './oauth-keys.ts';
@@ -16,7 +18,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...subscriptionRoutes],
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...subscriptionRoutes],
   schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS },
   scopes: DEVPORTAL_SCOPES,
 };

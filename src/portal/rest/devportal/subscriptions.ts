@@ -3,7 +3,14 @@ import { id } from '../common-schemas.ts';
 import { pageOf, pageQuery, paged } from '../pagination.ts';
 import { defineRoute } from '../route-table.ts';
 import { SUBSCRIPTION_ACCESS } from './access.ts';
-import { SubscriptionListSchema, SubscriptionRequestSchema, SubscriptionSchema, SubscriptionUpdateRequestSchema } from './catalog-schemas.ts';
+import {
+  SubscriptionArraySchema,
+  SubscriptionListSchema,
+  SubscriptionRequestListSchema,
+  SubscriptionRequestSchema,
+  SubscriptionSchema,
+  SubscriptionUpdateRequestSchema,
+} from './catalog-schemas.ts';
 import { presentSubscription } from './presenters.ts';
 
 /** Devportal v3 subscriptions of the caller's applications to published APIs, with a subscription tier. */
@@ -44,6 +51,26 @@ export const subscriptionRoutes = [
       const subscription = await services.subscriptions.subscribe(user.id, { applicationId: body.applicationId, apiId: body.apiId, throttlingPolicy: body.throttlingPolicy });
       reply.header('location', `${request.url.split('?')[0]}/${subscription.id}`);
       return presentSubscription(services, user, subscription);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/subscriptions/multiple',
+    operationId: 'addSubscriptions',
+    summary: 'Subscribe several times in one call; each subscription is made as by POST /subscriptions, in order, and the first failure stops the rest',
+    description: 'As in WSO2, subscriptions made before a failing one are kept; the failure is the answer.',
+    tag,
+    access: SUBSCRIPTION_ACCESS,
+    body: SubscriptionRequestListSchema,
+    status: 200,
+    response: SubscriptionArraySchema,
+    async handler({ services, user, body }) {
+      const made = [];
+      for (const s of body) {
+        const subscription = await services.subscriptions.subscribe(user.id, { applicationId: s.applicationId, apiId: s.apiId, throttlingPolicy: s.throttlingPolicy });
+        made.push(await presentSubscription(services, user, subscription));
+      }
+      return made;
     },
   }),
   defineRoute({
