@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/core/model.ts';
 import { PASSWORD, aUser } from '../support/fixtures.ts';
 import { basic, postForm } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { browserAvailable, launchBrowser, openSession, signIn, startTinyBackend, type Backend, type BrowserSession } from '../support/browser.ts';
+import { browserAvailable, clipboardText, launchBrowser, openSession, signIn, startTinyBackend, type Backend, type BrowserSession } from '../support/browser.ts';
 import { publishSampleApi } from './helpers.ts';
 
 /**
@@ -15,6 +17,7 @@ import { publishSampleApi } from './helpers.ts';
  */
 
 const run = browserAvailable('browser tests of one-time secrets');
+const sh = promisify(execFile);
 
 describe.skipIf(!run)('one-time secrets and double submits (browser)', { timeout: 90_000 }, () => {
   let server: TestServer;
@@ -137,5 +140,30 @@ describe.skipIf(!run)('one-time secrets and double submits (browser)', { timeout
     expect(await secretOnPage(other)).toBe(current);
     expect((await tokenWith(consumerKey, current)).status).toBe(200);
     await other.close();
+  });
+
+  it('shows the token URL and a ready client-credentials curl that works, and Try it calls a resource the chosen scope protects', async () => {
+    const secret = await secretOnPage();
+    const consumerKey = (await page.locator('#consumer-key').textContent())!.trim();
+    expect((await page.locator('#token-endpoint').textContent())!.trim()).toBe(`${server.control}/oauth2/token`);
+    await page.getByRole('button', { name: 'Copy CURL to generate an access token' }).click();
+    const command = await clipboardText(page);
+    expect(command).toBe(`curl -u "${consumerKey}:${secret}" -d "grant_type=client_credentials" "${server.control}/oauth2/token"`);
+    const { stdout } = await sh('sh', ['-c', `${command} -sS`]);
+    expect(JSON.parse(stdout)).toMatchObject({ token_type: 'Bearer' });
+
+    await page.getByRole('link', { name: 'Generate Access Token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate Access Token' });
+    await dialog.getByRole('checkbox', { name: /orders:write/ }).check();
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+    await page.locator('.expiry').waitFor();
+    const token = (await page.locator('#access-token').textContent())!.trim();
+    await page.getByRole('button', { name: 'Copy Try it: PizzaShackAPI 1.0.0' }).click();
+    const tryIt = await clipboardText(page);
+    expect(tryIt).toBe(`curl -X POST -H "Authorization: Bearer ${token}" "${server.gateway}/pizzashack/1.0.0/order"`);
+    const call = await sh('sh', ['-c', `${tryIt} -sS -o /dev/null -w '%{http_code}'`]);
+    expect(call.stdout).toBe('200');
+    // The token curl now asks for the scopes of the last token.
+    expect((await page.locator('#token-curl').textContent())!).toContain('-d "scope=orders:write"');
   });
 });

@@ -6,7 +6,7 @@ import { copyable, dialog, dialogTrigger, formatTime, formatValidity, one } from
 import type { FieldErrors, MemberContext } from '../router.ts';
 import { appBase, applicationPage, keySubTabs, keyTypeLabel, segmentOf } from './app-shell.ts';
 import { keySettingsForm, type KeySettingsValues } from './key-settings.ts';
-import { curlCommands, scopeOptions } from './tokens.ts';
+import { curlCommands, scopeOptions, tokenCurl, tokenEndpoint } from './tokens.ts';
 
 export interface KeysView {
   ctx: MemberContext;
@@ -78,7 +78,16 @@ ${calls.length === 0
 </div>`;
 }
 
-function tokenCard(v: KeysView, token: TokenReveal | null): SafeHtml {
+/** How the application gets a token itself: the token URL and a ready curl (issue 15 §2). */
+function selfService(v: KeysView, secret: string | null, token: TokenReveal | null): SafeHtml {
+  const command = tokenCurl(v.ctx.services, { consumerKey: v.client!.consumerKey, consumerSecret: secret, scopes: token?.scopes.filter((s) => s !== 'default') ?? [] });
+  return html`<h3>Get a token from your application</h3>
+${copyable({ id: 'token-endpoint', label: 'Token URL', value: tokenEndpoint(v.ctx.services) })}
+${copyable({ id: 'token-curl', label: 'CURL to generate an access token', value: command, block: true })}
+${secret ? '' : html`<p class="hint">Replace <code>&lt;consumer-secret&gt;</code> with your consumer secret.</p>`}`;
+}
+
+function tokenCard(v: KeysView, token: TokenReveal | null, secret: string | null = null): SafeHtml {
   const client = v.client!;
   const enabled = client.grantTypes.includes('client_credentials');
   const options = scopeOptions(v.apis);
@@ -97,6 +106,7 @@ ${options.length === 0
 ${enabled ? dialogTrigger('token', 'Generate Access Token') : html`<p class="alert warn">Enable the Client Credentials grant type below to generate access tokens here.</p>`}
 ${tokenResult(v, token)}
 ${enabled ? dialog({ id: 'token', title: 'Generate Access Token', body: form, open: v.openDialog === 'token', closeHref: base(v) }) : ''}
+${enabled ? selfService(v, secret, token) : ''}
 </section>`;
 }
 
@@ -145,7 +155,7 @@ function managedKeys(v: KeysView): SafeHtml {
   const errorsInDialog = v.openDialog === 'token' && v.client!.grantTypes.includes('client_credentials');
   return html`${errorsInDialog ? '' : errorSummary(v.errors)}
 ${credentialsCard(v, shown.secret)}
-${tokenCard(v, shown.token)}
+${tokenCard(v, shown.token, shown.secret)}
 ${secretsCard(v)}
 <section class="card" aria-labelledby="config-title">
 <h2 id="config-title">Key configuration</h2>

@@ -50,11 +50,29 @@ export async function issueAccessToken(
 
 const hasParams = (op: Operation) => op.target.includes('{');
 
-/** The resource a sample call should use: a GET the token's scopes allow, without path parameters if possible. */
+/**
+ * The resource a sample call should use: one the token's scopes actually protect (issue 15 §2), else
+ * an unscoped one, else any; among those a GET without path parameters if possible.
+ */
 function sampleOperation(api: Api, scopes: readonly string[]): Operation | undefined {
-  const allowedOps = api.operations.filter((op) => op.scopes.length === 0 || op.scopes.some((s) => scopes.includes(s)));
+  const protectedByScope = api.operations.filter((op) => op.scopes.some((s) => scopes.includes(s)));
+  const open = api.operations.filter((op) => op.scopes.length === 0);
   const rank = (op: Operation) => (op.verb === 'GET' ? 0 : 2) + (hasParams(op) ? 1 : 0);
-  return [...(allowedOps.length > 0 ? allowedOps : api.operations)].sort((a, b) => rank(a) - rank(b))[0];
+  const pool = protectedByScope.length > 0 ? protectedByScope : open.length > 0 ? open : api.operations;
+  return [...pool].sort((a, b) => rank(a) - rank(b))[0];
+}
+
+/** The token endpoint an application calls itself (RFC 6749 §3.2). */
+export const tokenEndpoint = (services: Services): string => `${services.issuer()}/oauth2/token`;
+
+/**
+ * WSO2's "CURL to Generate Access Token": the client credentials grant with HTTP Basic client
+ * authentication (RFC 6749 §4.4, §2.3.1). The secret is filled in only while it is on screen.
+ */
+export function tokenCurl(services: Services, o: { consumerKey: string; consumerSecret: string | null; scopes: readonly string[] }): string {
+  const secret = o.consumerSecret ?? '<consumer-secret>';
+  const scope = o.scopes.length > 0 ? ` -d "scope=${o.scopes.join(' ')}"` : '';
+  return `curl -u "${o.consumerKey}:${secret}" -d "grant_type=client_credentials"${scope} "${tokenEndpoint(services)}"`;
 }
 
 export function resourceUrl(services: Services, api: Api, op: Operation | undefined): string {
