@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
-import { RedisThrottler } from '../gateway/redis-throttler.ts';
 import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
 import type { ReadinessCheck } from '../http/health.ts';
 import { GatewayState } from '../gateway/state.ts';
@@ -15,7 +14,6 @@ import { EventFeed } from './event-feed.ts';
 import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { createLogger } from './logger.ts';
-import { RedisEventLink, connectRedis } from './redis-link.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
 import { SnapshotWriter, readSnapshot, snapshotPath } from './snapshot-file.ts';
 import { resolveSystemSecrets } from './system-secret.ts';
@@ -53,27 +51,6 @@ function layout(config: Config) {
   if (clustered && cluster.isWorker) return { control: false, gateway: true, workers: 0, worker: true };
   if (clustered) return { control: config.role === 'all', gateway: false, workers: config.workers, worker: false };
   return { control: config.role !== 'gateway', gateway: config.role !== 'control', workers: 0, worker: false };
-}
-
-/**
- * Cluster mode: Redis carries change announcements and confirmations between processes, and the shared
- * throttle counters. Its loss is reported by /health/ready but does not make a process unready:
- * gateways poll the event log instead.
- */
-function connectCluster(url: string, services: Services, feed: EventFeed, gatewayId: string | undefined) {
-  const { log } = services;
-  const commands = connectRedis(url, log, 'commands');
-  const subscriber = connectRedis(url, log, 'events');
-  const namespace = services.config.redisNamespace ?? redisNamespaceOf(services.config.store);
-  const link = new RedisEventLink({ publisher: commands, subscriber, bus: services.bus, feed, log, namespace, ...(gatewayId && { gatewayId }) });
-  const readiness: ReadinessCheck = { name: 'redis', optional: true, check: async () => link.connected() && (await commands.ping()) === 'PONG' };
-  return { commands, link, readiness, close: () => link.close() };
-}
-
-/** By default a cluster is named by its database (the last part of the store URL's path). */
-function redisNamespaceOf(storeUrl: string): string {
-  const name = storeUrl.replace(/[?#].*$/, '').split('/').pop();
-  return name && name.length > 0 ? name : 'default';
 }
 
 /**
@@ -127,7 +104,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const runsGateway = plan.gateway || plan.workers > 0;
     const gatewayId = runsGateway && !plan.worker ? processId : undefined;
     // Workers connect too (shared throttle counters, nudges to read the log); the primary confirms for them.
-    const redis = config.redisUrl ? connectCluster(config.redisUrl, services, feed, gatewayId) : null;
+    // Loaded only in cluster mode: an embedded SQLite start does not pay for the Redis client.
+    const redis = config.redisUrl ? (await import('./cluster-link.ts')).connectCluster(config.redisUrl, services, feed, gatewayId) : null;
     if (redis) closers.push(() => redis.close());
     const readiness: ReadinessCheck[] = redis ? [redis.readiness] : [];
     // Fresh = this process has read the event log within the staleness bound, and has not been told of a
@@ -151,7 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     if (plan.gateway) {
       const local = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
-      const throttler: Throttler = redis ? new RedisThrottler({ redis: redis.commands, fallback: local, clock: services.clock, log }) : local;
+      const throttler: Throttler = redis ? redis.throttler(local) : local;
       const path = snapshotPath(config);
       let state: GatewayState | undefined;
       const snapshots = path ? new SnapshotWriter({ path, state: () => state!, log, now: () => services.clock.now() }) : null;
