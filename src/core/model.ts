@@ -228,7 +228,21 @@ export interface ApiKeyRecord {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /**
+   * WSO2's per-API key model (migration 0006). `origin` 'application': made for an application, valid
+   * for every API it subscribes to, or only `apiId` once associated with one. 'api': made for one API
+   * (`apiId`) by `ownerId`, valid only once associated with an application (`applicationId` '' until
+   * then) that subscribes to it. Absent = 'application', no API.
+   */
+  origin?: ApiKeyOrigin;
+  apiId?: string | null;
+  ownerId?: string | null;
 }
+
+export type ApiKeyOrigin = 'application' | 'api';
+
+/** `applicationId` of an API key made for an API and not associated with any application yet. */
+export const UNASSOCIATED = '';
 
 export interface Session {
   idHash: string;

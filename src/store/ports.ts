@@ -191,6 +191,12 @@ export interface ApiKeyRepo {
   /** Revokes one key if not revoked yet; returns it, or null. */
   revoke(id: string, now: number): Promise<ApiKeyRecord | null>;
   revokeByApplication(applicationId: string, now: number): Promise<ApiKeyRecord[]>;
+  /** Live keys bound to one API (WSO2 per-API keys), oldest first. */
+  listByApi(apiId: string): Promise<ApiKeyRecord[]>;
+  /** Live keys made for an API by one user and not associated with an application yet, oldest first. */
+  listUnassociated(ownerId: string): Promise<ApiKeyRecord[]>;
+  /** Changes which application and API a live key is bound to; null when it is not live. */
+  rebind(id: string, binding: { applicationId: string; apiId: string | null }): Promise<ApiKeyRecord | null>;
   touchLastUsed(uses: ReadonlyMap<string, number>): Promise<void>;
 }
 

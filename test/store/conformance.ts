@@ -289,6 +289,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await store.apiKeys.revokeByApplication(appId, T0 + 5)).map((k) => k.id)).toEqual([sandbox.id]);
     });
 
+    it('api keys bound to an API (0006): list by API, unassociated keys of an owner, rebinding live keys only', async () => {
+      const apiId = randomUUID();
+      const ownerId = randomUUID();
+      const appId = randomUUID();
+      const made = anApiKey('', { origin: 'api', apiId, ownerId });
+      const appKey = anApiKey(appId);
+      const other = anApiKey('', { origin: 'api', apiId: randomUUID(), ownerId });
+      for (const k of [made, appKey, other]) await store.apiKeys.create(k);
+      expect(await store.apiKeys.findById(made.id)).toEqual(made);
+      expect((await store.apiKeys.listByApi(apiId)).map((k) => k.id)).toEqual([made.id]);
+      expect((await store.apiKeys.listUnassociated(ownerId)).map((k) => k.id).sort()).toEqual([made.id, other.id].sort());
+      expect(await store.apiKeys.rebind(made.id, { applicationId: appId, apiId })).toMatchObject({ applicationId: appId, apiId, origin: 'api' });
+      expect((await store.apiKeys.listUnassociated(ownerId)).map((k) => k.id)).toEqual([other.id]);
+      expect(await store.apiKeys.rebind(appKey.id, { applicationId: appId, apiId })).toMatchObject({ apiId, origin: 'application' });
+      expect((await store.apiKeys.listByApi(apiId)).map((k) => k.id).sort()).toEqual([made.id, appKey.id].sort());
+      await store.apiKeys.revoke(other.id, T0);
+      expect(await store.apiKeys.rebind(other.id, { applicationId: appId, apiId: null })).toBeNull();
+      expect(await store.apiKeys.listUnassociated(ownerId)).toEqual([]);
+    });
+
     it('sessions: create, find, delete by id and by user', async () => {
       const userId = randomUUID();
       const s = { idHash: randomUUID(), userId, csrfToken: 'c', createdAt: T0, expiresAt: T0 + 1 };

@@ -139,5 +139,8 @@ export const anApiKey = (applicationId: string, o: Partial<ApiKeyRecord> = {}): 
   expiresAt: null,
   lastUsedAt: null,
   revokedAt: null,
+  origin: 'application',
+  apiId: null,
+  ownerId: null,
   ...o,
 });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { ApiKeyRecord, KeyType } from '../../core/model.ts';
+import { UNASSOCIATED, type ApiKeyRecord, type KeyType } from '../../core/model.ts';
 import type { ApiKeyRepo } from '../ports.ts';
 import type { Dialect } from './initial-schema.ts';
 import { guardUnique } from './errors.ts';
@@ -45,6 +45,35 @@ export class KyselyApiKeyRepo implements ApiKeyRepo {
     const row = await this.db
       .updateTable('api_keys')
       .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? apiKeyFromRow(row) : null;
+  }
+
+  async listByApi(apiId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('api_id', '=', apiId).where('revoked_at', 'is', null).orderBy('issued_at').execute();
+    return rows.map(apiKeyFromRow);
+  }
+
+  async listUnassociated(ownerId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('owner_id', '=', ownerId)
+      .where('origin', '=', 'api')
+      .where('application_id', '=', UNASSOCIATED)
+      .where('revoked_at', 'is', null)
+      .orderBy('issued_at')
+      .execute();
+    return rows.map(apiKeyFromRow);
+  }
+
+  async rebind(id: string, binding: { applicationId: string; apiId: string | null }): Promise<ApiKeyRecord | null> {
+    const row = await this.db
+      .updateTable('api_keys')
+      .set({ application_id: binding.applicationId, api_id: binding.apiId })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .returningAll()

@@ -282,6 +282,9 @@ export const apiKeyFromRow = (r: Row<'api_keys'>): ApiKeyRecord => ({
   expiresAt: r.expires_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
+  origin: r.origin === 'api' ? 'api' : 'application',
+  apiId: r.api_id,
+  ownerId: r.owner_id,
 });
 
 export const apiKeyToRow = (k: ApiKeyRecord): Row<'api_keys'> => ({
@@ -298,4 +301,7 @@ export const apiKeyToRow = (k: ApiKeyRecord): Row<'api_keys'> => ({
   expires_at: k.expiresAt,
   last_used_at: k.lastUsedAt,
   revoked_at: k.revokedAt,
+  origin: k.origin ?? 'application',
+  api_id: k.apiId ?? null,
+  owner_id: k.ownerId ?? null,
 });

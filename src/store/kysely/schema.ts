@@ -185,6 +185,10 @@ export interface ApiKeysTable {
   expires_at: number | null;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** Migration 0006: WSO2's per-API keys. */
+  origin: string;
+  api_id: string | null;
+  owner_id: string | null;
 }
 
 export interface SessionsTable {

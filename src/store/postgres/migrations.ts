@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import { addUsernameKeys } from '../kysely/account-repos.ts';
+import { addApiKeyBindings } from '../kysely/api-key-binding-schema.ts';
 import { createInitialSchema } from '../kysely/initial-schema.ts';
 import { addLeakTables } from '../kysely/leak-schema.ts';
 import { addEventConsumers, addExpiryIndexes } from '../kysely/retention-schema.ts';
@@ -11,4 +12,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '0003_event_consumers': { up: (db: Kysely<unknown>) => addEventConsumers(db, 'postgres') },
   '0004_username_keys': { up: addUsernameKeys },
   '0005_audit_and_webhooks': { up: (db: Kysely<unknown>) => addLeakTables(db, 'postgres') },
+  '0006_api_key_bindings': { up: addApiKeyBindings },
 };
