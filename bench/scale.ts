@@ -6,8 +6,9 @@
  * requests/s against a bare proxy, confirmed revocation at both gateways, and Redis killed under load.
  * Everything it starts (processes, redis-server, database) is removed at the end, also on failure.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -16,13 +17,14 @@ import { CredentialHasher } from '../src/core/credentials.ts';
 import { freePort, PrivateRedis } from '../test/support/cluster.ts';
 import { freshPostgresDatabase } from '../test/support/services.ts';
 import { seed, type Seeded } from './scale-seed.ts';
-import { load, spawnGatehouse, tempDir } from './support.ts';
+import { load, tempDir } from './support.ts';
 
 const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const scale = { tokens: num('BENCH_TOKENS', 10_000_000), apiKeys: num('BENCH_API_KEYS', 1_000_000), revokedJwts: num('BENCH_REVOKED_JWTS', 1_000_000), sample: num('BENCH_SAMPLE', 2000) };
 const revocations = num('BENCH_REVOCATIONS', 200);
 const rounds = num('BENCH_ROUNDS', 5);
 const seconds = num('BENCH_SECONDS', 5);
+const root = join(import.meta.dirname, '..');
 const baseUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const children: ChildProcess[] = [];
@@ -49,12 +51,33 @@ interface Server {
   readyMs: number;
 }
 
-async function startServer(role: 'control' | 'gateway', env: Record<string, string>): Promise<Server> {
+/**
+ * The servers run a build of the current sources of their own (emit only), not the shared dist/, which
+ * other runs may be rebuilding meanwhile. It lives under node_modules/ so the dependencies resolve.
+ */
+function buildPrivately(): string {
+  const out = join(root, 'node_modules/.cache/gatehouse-bench-scale');
+  const run = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--no-check', '--out', out], { stdio: 'inherit', timeout: 180_000 });
+  if (run.status !== 0) throw new Error('build failed');
+  return join(out, 'cli/main.js');
+}
+
+/** `gatehouse start` as an operator runs it (stdout to a file); resolves once it printed its URL. */
+async function startServer(main: string, role: 'control' | 'gateway', env: Record<string, string>): Promise<Server> {
   const started = performance.now();
-  const { child, urls } = await spawnGatehouse({ ...env, GATEHOUSE_ROLE: role });
+  const logFile = join(tempDir('gatehouse-bench-scale-log-'), 'stdout.log');
+  const stdout = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [main, 'start'], { env: { ...process.env, ...env, GATEHOUSE_ROLE: role }, stdio: ['ignore', stdout, 'inherit'] });
+  closeSync(stdout);
   children.push(child);
+  let url: string | undefined;
+  for (let i = 0; i < 3000 && url === undefined; i++) {
+    if (child.exitCode !== null || performance.now() - started > 30_000) throw new Error(`${role} did not start: ${readFileSync(logFile, 'utf8')}`);
+    await sleep(10);
+    url = new RegExp(`^${role}: (http\\S+)$`, 'm').exec(readFileSync(logFile, 'utf8'))?.[1];
+  }
+  if (url === undefined) throw new Error(`${role} did not start`);
   const printedMs = performance.now() - started;
-  const url = urls[role]!;
   for (let i = 0; i < 3000 && performance.now() - started < 30_000; i++) {
     const status = await fetch(`${url}/health/ready`).then((r) => r.status, () => 0);
     if (status === 200) return { child, url, printedMs, readyMs: performance.now() - started };
@@ -148,11 +171,16 @@ async function lookupLatency(gateway: string, samples: Seeded['samples']): Promi
 /** The store's own queries sent straight to PostgreSQL (one connection, one at a time): the floor under a cache miss. */
 async function sqlLookupLatency(url: string, samples: Seeded['samples']): Promise<Row[]> {
   const hasher = new CredentialHasher(null);
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const jti = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+  // Bulk rows nobody has read since the index was built: their index and heap pages are cold.
+  const bulk = (prefix: string, total: number) => Array.from({ length: samples.opaque.length }, () => sha256(`${prefix}${1 + Math.floor(Math.random() * total)}`));
   const kinds: Array<[string, string, string[]]> = [
-    ['opaque token', 'select * from access_tokens where hash = $1', samples.opaque.map((v) => hasher.hash(v))],
-    ['API key', 'select * from api_keys where hash = $1', samples.apiKeys.map((v) => hasher.hash(v))],
-    ['JWT jti', 'select * from access_tokens where jti = $1', samples.jwts.map(jti)],
+    ['opaque token (the samples, just read by the gateway)', 'select * from access_tokens where hash = $1', samples.opaque.map((v) => hasher.hash(v))],
+    ['opaque token (bulk rows never read before)', 'select * from access_tokens where hash = $1', bulk('at-', scale.tokens)],
+    ['API key (the samples)', 'select * from api_keys where hash = $1', samples.apiKeys.map((v) => hasher.hash(v))],
+    ['API key (bulk rows never read before)', 'select * from api_keys where hash = $1', bulk('ak-', scale.apiKeys)],
+    ['JWT jti (the samples)', 'select * from access_tokens where jti = $1', samples.jwts.map(jti)],
   ];
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -162,10 +190,10 @@ async function sqlLookupLatency(url: string, samples: Seeded['samples']): Promis
       const times: number[] = [];
       for (const key of keys) {
         const started = performance.now();
-        if ((await db.query(query, [key])).rowCount !== 1) throw new Error(`${name}: sample not found`);
+        if ((await db.query(query, [key])).rowCount !== 1) throw new Error(`${name}: row not found`);
         times.push(performance.now() - started);
       }
-      rows.push([`${name}: the store's query alone, p50 / p99`, `${ms(pct(times, 50))} / ${ms(pct(times, 99))}`, `${keys.length} lookups from the benchmark's own pg client`]);
+      rows.push([`${name}: the store's query alone, p50 / p99`, `${ms(pct(times, 50))} / ${ms(pct(times, 99))}`, `${keys.length} lookups, one connection, one at a time`]);
     }
     return rows;
   } finally {
@@ -295,6 +323,13 @@ async function cleanUp(): Promise<void> {
   cleaned = true;
   await Promise.all(children.map(stopChild));
   await redis.stop().catch(() => undefined);
+  // Whatever child process is left (none should be) is ours.
+  const stray = spawnSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  for (const pid of stray) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
   await db.drop().catch((error: Error) => console.error(`could not drop the database: ${error.message}`));
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
@@ -305,6 +340,7 @@ setTimeout(() => {
 }, num('BENCH_TIMEOUT_MINUTES', 40) * 60_000).unref();
 
 try {
+  const main = buildPrivately();
   const about = machine();
   const loadAtStart = loadAverage();
   await redis.start();
@@ -322,7 +358,7 @@ try {
   const rows: Row[] = [];
   // Start-up and memory of a gateway on the store before the bulk rows, for comparison.
   const seeded = await seed(env, backend, scale, async () => {
-    const gateway = await startServer('gateway', env);
+    const gateway = await startServer(main, 'gateway', env);
     const { rss } = memory(gateway.child.pid!);
     await stopChild(gateway.child);
     rows.push(['gateway on the store before seeding: start-up to /health/ready 200; RSS', `${ms(gateway.readyMs)}; ${mb(rss)}`, 'for comparison']);
@@ -337,8 +373,8 @@ try {
   ];
   printRows('Seeding', results.Seeding);
 
-  const control = await startServer('control', env);
-  const gateways = [await startServer('gateway', env), await startServer('gateway', env)];
+  const control = await startServer(main, 'control', env);
+  const gateways = [await startServer(main, 'gateway', env), await startServer(main, 'gateway', env)];
   const started = gateways.map((g) => memory(g.child.pid!));
   gateways.forEach((g, i) => {
     rows.push([`gateway ${i + 1}: start-up, spawn → URL printed / → /health/ready 200`, `${ms(g.printedMs)} / ${ms(g.readyMs)}`, 'goal ≤ 3 s']);
