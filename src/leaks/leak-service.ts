@@ -67,14 +67,15 @@ export class LeakService {
 
   /**
    * A raw credential reported by a scanning partner. Returns whether it is one this server issued
-   * (`true_positive`), whatever its state now, so a repeated report gets the same label.
+   * (`true_positive`), whatever its state now, so a repeated report gets the same label. With
+   * `act: false` (a replayed report) it only answers.
    */
-  async reportRaw(value: string, context: LeakContext): Promise<{ kind: CredentialKind | null; issued: boolean }> {
+  async reportRaw(value: string, context: LeakContext, options: { act: boolean } = { act: true }): Promise<{ kind: CredentialKind | null; issued: boolean }> {
     const kind = parseCredential(value, KINDS);
     if (!kind) return { kind: null, issued: false };
     const found = await findCredential(this.deps, kind, this.deps.hasher.hash(value));
     if (!found) return { kind, issued: false };
-    await this.respond(found, context, this.deps.action);
+    if (options.act) await this.respond(found, context, this.deps.action);
     return { kind, issued: true };
   }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerHealth, type ReadinessCheck } from '../http/health.ts';
 import { registerAssets } from '../http/page.ts';
 import { createHttpServer } from '../http/server.ts';
+import { registerLeakIntake } from '../leaks/github-intake.ts';
 import { registerKeyManager } from '../oauth/routes.ts';
 import { registerRestApis } from '../portal/rest/index.ts';
 import { registerPortalUi } from '../portal/ui/index.ts';
@@ -23,6 +24,7 @@ export async function buildControlPlane(services: Services, readiness: readonly 
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
   await registerRestApis(app, services);
   await registerPortalUi(app, services);
+  await registerLeakIntake(app, services);
   services.webhookDispatcher.start();
   app.addHook('onClose', async () => {
     await services.webhookDispatcher.stop();
