@@ -2,21 +2,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/credentials.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { User } from '../../core/model.ts';
+import { validatePassword } from '../../core/users.ts';
 import { html } from '../../http/html.ts';
 import { sendPage } from '../../http/page.ts';
 import { clearSessionCookie, issuePreAuthToken, readSessionToken, setSessionCookie } from '../../http/session-cookie.ts';
 import { field, type FormBody } from '../../oauth/form.ts';
 import { errorSummary, textInput } from './fields.ts';
 import { messagePage, one, portalPage } from './layout.ts';
-import { redirect, show, type FieldErrors, type Outcome, type UiRouter } from './router.ts';
+import { humanMessage } from './messages.ts';
+import { redirect, safeNext, show, type FieldErrors, type Outcome, type UiRouter } from './router.ts';
+
+export { safeNext };
 
 const SESSION_TTL_SECONDS = 8 * 3600;
-const NEXT = /^\/(devportal|publisher|admin)([/?][A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*)?$/;
-
-/** Only our own portal paths are accepted after sign-in: no open redirect. */
-export const safeNext = (value: string | undefined): string | null =>
-  value && NEXT.test(value) && !value.includes('//') && !/\/\.\.?(\/|\?|$)/.test(value) ? value : null;
-
 function landing(user: User): string {
   return user.roles.includes('subscriber') || user.roles.includes('admin') ? '/devportal/applications' : '/publisher/apis';
 }
@@ -118,13 +116,24 @@ async function signUp(router: UiRouter, ctx: { request: FastifyRequest; reply: F
   const password = field(ctx.form, 'password') ?? '';
   const retry = (errors: FieldErrors, status = 400) =>
     show(signupPage({ csrf: issuePreAuthToken(ctx.request, ctx.reply, router.secure), next: null, username, errors, signupEnabled: true }), status);
-  if (!constantTimeEqual(password, field(ctx.form, 'confirmPassword') ?? '')) return retry({ confirmPassword: 'The passwords do not match.' });
+  // Every problem at once (issue 15 §7): the person fixes the form in one go.
+  const errors: FieldErrors = {};
+  if (username.trim() === '') errors.username = 'Enter a username.';
+  try {
+    validatePassword(password);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    errors.password = humanMessage('password', error.publicMessage);
+  }
+  if (!constantTimeEqual(password, field(ctx.form, 'confirmPassword') ?? '')) errors.confirmPassword = 'The passwords do not match.';
+  if (Object.keys(errors).length > 0) return retry(errors);
   let user: User;
   try {
     user = await services.users.create({ username, password, roles: ['subscriber'] });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return retry({ [error.code === 'CONFLICT' ? 'username' : (error.field ?? '_form')]: error.publicMessage }, error.code === 'CONFLICT' ? 409 : 400);
+    const name = error.code === 'CONFLICT' ? 'username' : (error.field ?? '_form');
+    return retry({ [name]: humanMessage(name, error.publicMessage) }, error.code === 'CONFLICT' ? 409 : 400);
   }
   const token = await startSession(router, ctx.request, ctx.reply, user);
   return { ...redirect('/devportal/applications', { notice: `Welcome, ${user.username}. Create an application to get keys.` }), sessionToken: token };

@@ -7,6 +7,7 @@ import type { FormBody } from '../../oauth/form.ts';
 import type { Services } from '../../runtime/services.ts';
 import { holdReveal, readHeld, releaseHeld, setFlash, takeFlash, type Flash, type Held, type Reveal } from './flash.ts';
 import { messagePage } from './layout.ts';
+import { humanMessage } from './messages.ts';
 
 /** The signed-in person behind a request. */
 export interface Viewer {
@@ -39,7 +40,7 @@ export const redirectReleasing = (location: string, flash?: Flash): Redirect => 
 export type FieldErrors = Record<string, string>;
 
 export function fieldErrors(error: DomainError): FieldErrors {
-  return { [error.field ?? '_form']: error.publicMessage };
+  return { [error.field ?? '_form']: humanMessage(error.field, error.publicMessage) };
 }
 
 export interface PublicContext {
@@ -121,7 +122,7 @@ export class UiRouter {
     this.app.post<{ Body: FormBody }>(path, async (request, reply) =>
       this.run(reply, async () => {
         const viewer = await this.viewer(request);
-        if (!viewer || !this.trusted(request, viewer)) return show(expiredFormPage(viewer), 403);
+        if (!viewer || !this.trusted(request, viewer)) return show(expiredFormPage(viewer, false, this.formPage(request)), 403);
         if (!allowed(viewer.user, roles)) return show(forbiddenPage(viewer), 403);
         const ctx: ActionContext = { ...this.base(request, reply), viewer, flash: null, held: null, form: (request.body ?? {}) as FormBody };
         try {
@@ -161,6 +162,18 @@ export class UiRouter {
     return isSameOrigin(request, [this.origin()]);
   }
 
+  /** The page a form was sent from (same-origin Referer), to return to after signing in again. */
+  private formPage(request: FastifyRequest): string | null {
+    const referer = request.headers.referer;
+    if (!referer) return null;
+    try {
+      const url = new URL(referer);
+      return url.origin === this.origin() ? safeNext(url.pathname + url.search) : null;
+    } catch {
+      return null;
+    }
+  }
+
   private origin(): string {
     return new URL(this.services.issuer()).origin;
   }
@@ -191,7 +204,7 @@ export class UiRouter {
       outcome = await work();
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      outcome = show(messagePage({ title: error.code === 'NOT_FOUND' ? 'Not found' : 'That did not work', message: error.publicMessage }), statusFor(error));
+      outcome = show(messagePage({ title: error.code === 'NOT_FOUND' ? 'Not found' : 'That did not work', message: humanMessage(error.field, error.publicMessage) }), statusFor(error));
     }
     if (outcome.kind === 'page') return sendPage(reply, outcome.status, outcome.markup);
     const sealing = outcome.sessionToken ? { sessionToken: outcome.sessionToken, secure: this.secure, now: this.services.clock.now() } : null;
@@ -212,7 +225,13 @@ function forbiddenPage(viewer: Viewer): string {
   });
 }
 
-function expiredFormPage(viewer: Viewer | null, preAuth = false): string {
+const NEXT = /^\/(devportal|publisher|admin)([/?][A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*)?$/;
+
+/** Only our own portal paths are accepted after sign-in: no open redirect. */
+export const safeNext = (value: string | undefined): string | null =>
+  value && NEXT.test(value) && !value.includes('//') && !/\/\.\.?(\/|\?|$)/.test(value) ? value : null;
+
+function expiredFormPage(viewer: Viewer | null, preAuth = false, formPage: string | null = null): string {
   if (viewer || preAuth) {
     return messagePage({
       title: 'Form expired',
@@ -220,9 +239,12 @@ function expiredFormPage(viewer: Viewer | null, preAuth = false): string {
       link: preAuth ? { href: '/devportal/login', label: 'Sign in' } : undefined,
     });
   }
+  // Issue 15 §7: back to the same form after signing in; portal.js puts back what was typed.
   return messagePage({
     title: 'Form expired',
-    message: 'Your session has ended. Sign in again and repeat the action.',
-    link: { href: '/devportal/login', label: 'Sign in' },
+    message: formPage
+      ? 'Your session has ended. Sign in again: you will return to the form, with what you typed.'
+      : 'Your session has ended. Sign in again and repeat the action.',
+    link: { href: formPage ? `/devportal/login?next=${encodeURIComponent(formPage)}` : '/devportal/login', label: 'Sign in' },
   });
 }

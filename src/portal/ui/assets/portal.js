@@ -126,3 +126,72 @@ if (document.querySelector('[data-held]')) {
     event.returnValue = '';
   });
 }
+
+// What was typed survives an expired session (issue 15 §7): each submitted form's visible fields
+// (never passwords, hidden fields or the CSRF token) are kept in this tab's sessionStorage. The
+// sign-in page marks them restorable; the form's page, reached again after signing in, puts them
+// back. Any other page drops them, so an old draft never reappears after a successful submit.
+const DRAFTS = 'gatehouse-drafts';
+
+function readDrafts() {
+  try { return JSON.parse(sessionStorage.getItem(DRAFTS) || '{}'); } catch { return {}; }
+}
+
+function writeDrafts(drafts) {
+  try {
+    if (Object.keys(drafts).length === 0) sessionStorage.removeItem(DRAFTS);
+    else sessionStorage.setItem(DRAFTS, JSON.stringify(drafts));
+  } catch { /* storage off: nothing to keep */ }
+}
+
+const keptField = (el) => el.name && el.name !== 'csrf' && !['password', 'hidden', 'file', 'submit', 'button'].includes(el.type);
+
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.getAttribute('action') === '/devportal/login') return;
+  const fields = [];
+  for (const el of form.elements) {
+    if (!keptField(el)) continue;
+    fields.push({ name: el.name, value: el.value, checked: el.type === 'checkbox' || el.type === 'radio' ? el.checked : null });
+  }
+  if (fields.length === 0) return;
+  const drafts = readDrafts();
+  drafts[form.getAttribute('action')] = { fields, restorable: false };
+  writeDrafts(drafts);
+});
+
+(() => {
+  const drafts = readDrafts();
+  const actions = Object.keys(drafts);
+  if (actions.length === 0) return;
+  if (document.querySelector('form[action="/devportal/login"]')) {
+    for (const action of actions) drafts[action].restorable = true;
+    writeDrafts(drafts);
+    return;
+  }
+  for (const action of actions) {
+    const form = document.querySelector(`form[action="${CSS.escape(action)}"]`);
+    if (form && drafts[action].restorable) {
+      // Fields are put back in order, so repeated names (table rows, checkbox groups) line up.
+      const queue = drafts[action].fields.slice();
+      for (const el of form.elements) {
+        if (!keptField(el)) continue;
+        const at = queue.findIndex((saved) => saved.name === el.name);
+        if (at < 0) continue;
+        const [saved] = queue.splice(at, 1);
+        if (saved.checked === null) el.value = saved.value;
+        else el.checked = saved.checked;
+      }
+      const dialog = form.closest('dialog');
+      if (dialog && typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
+      announce('Your session had ended: what you typed is back in the form. Check it and submit again.');
+      const note = document.createElement('div');
+      note.className = 'alert warn';
+      note.setAttribute('role', 'status');
+      note.textContent = 'Your session had ended, so nothing was saved. What you typed is back in the form: check it and submit again.';
+      form.before(note);
+    }
+    delete drafts[action];
+  }
+  writeDrafts(drafts);
+})();
