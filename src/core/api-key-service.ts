@@ -1,3 +1,4 @@
+import { ApiKeyBindings, type KeyBinding } from './api-key-bindings.ts';
 import type { ApplicationService } from './application-service.ts';
 import type { Changes } from './changes.ts';
 import type { Clock } from './clock.ts';
@@ -17,7 +18,7 @@ export interface ApiKeyInput {
   permittedReferer?: unknown;
 }
 
-interface Deps {
+export interface ApiKeyDeps {
   store: Store;
   changes: Changes;
   applications: ApplicationService;
@@ -39,10 +40,20 @@ function commaList(field: string, value: unknown): string[] {
  * time, optionally restricted by client IP/CIDR and by Referer pattern. ≤ 0 validity = never expires.
  */
 export class ApiKeyService {
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: ApiKeyDeps) {
+    this.bindings = new ApiKeyBindings(deps, this);
+  }
 
   async generate(ownerId: string, applicationId: string, keyType: KeyType, input: ApiKeyInput): Promise<{ key: ApiKeyRecord; value: string }> {
     const application = await this.deps.applications.get(ownerId, applicationId);
+    return this.issue({ applicationId: application.id }, keyType, input);
+  }
+
+  /** WSO2 per-API keys: the key and its bindings (see api-key-bindings.ts). */
+  readonly bindings: ApiKeyBindings;
+
+  /** Validates the request and mints a key with the given bindings. Callers check ownership. */
+  async issue(binding: KeyBinding, keyType: KeyType, input: ApiKeyInput): Promise<{ key: ApiKeyRecord; value: string }> {
     const permittedIps = commaList('permittedIP', input.permittedIP);
     try {
       parseIpList(permittedIps);
@@ -58,7 +69,7 @@ export class ApiKeyService {
     const requested = input.validityPeriod === undefined || input.validityPeriod === null ? -1 : integer('validityPeriod', input.validityPeriod);
     if (requested > MAX_VALIDITY_SECONDS) throw invalid('validityPeriod', VALIDITY_TOO_LONG);
     return this.deps.changes.run(async (tx, emit) => {
-      const issued = this.build(application.id, keyType, {
+      const issued = this.build(binding, keyType, {
         name: text('keyName', input.keyName ?? `${keyType.toLowerCase()}-key`, { min: 1, max: 100 }),
         validityPeriod: requested <= 0 ? -1 : requested,
         permittedIps,
@@ -78,27 +89,35 @@ export class ApiKeyService {
   /** Revokes by key id or by the key itself; another application's key is "not found". */
   async revoke(ownerId: string, applicationId: string, keyType: KeyType, by: { keyUUID?: unknown; apikey?: unknown }): Promise<ApiKeyRecord> {
     await this.deps.applications.get(ownerId, applicationId);
-    const key = await this.find(applicationId, keyType, by);
-    return this.deps.changes.run(async (tx, emit) => {
-      const revoked = await tx.apiKeys.revoke(key.id, this.deps.clock.now());
-      if (!revoked) throw notFound('API key');
-      emit({ type: 'api-key.revoked', keyId: revoked.id, hash: revoked.hash });
-      return revoked;
-    });
+    return this.revokeKey(await this.find(applicationId, keyType, by));
   }
 
   /** A new key with the same name and restrictions; the old one is revoked at once. */
   async regenerate(ownerId: string, applicationId: string, keyType: KeyType, keyUUID: unknown): Promise<{ key: ApiKeyRecord; value: string }> {
     await this.deps.applications.get(ownerId, applicationId);
-    const old = await this.find(applicationId, keyType, { keyUUID });
+    return this.replace(await this.find(applicationId, keyType, { keyUUID }));
+  }
+
+  /** A new key with the old one's name, restrictions and bindings; the old one is revoked at once. Callers check ownership. */
+  async replace(old: ApiKeyRecord): Promise<{ key: ApiKeyRecord; value: string }> {
     return this.deps.changes.run(async (tx, emit) => {
       const revoked = await tx.apiKeys.revoke(old.id, this.deps.clock.now());
       if (!revoked) throw notFound('API key');
       emit({ type: 'api-key.revoked', keyId: revoked.id, hash: revoked.hash });
-      const issued = this.build(applicationId, keyType, old);
+      const issued = this.build({ applicationId: old.applicationId, origin: old.origin, apiId: old.apiId, ownerId: old.ownerId }, old.keyType, old);
       await tx.apiKeys.create(issued.key);
       emit({ type: 'api-key.saved', key: issued.key });
       return issued;
+    });
+  }
+
+  /** Revokes one key. Callers check ownership. */
+  async revokeKey(key: ApiKeyRecord): Promise<ApiKeyRecord> {
+    return this.deps.changes.run(async (tx, emit) => {
+      const revoked = await tx.apiKeys.revoke(key.id, this.deps.clock.now());
+      if (!revoked) throw notFound('API key');
+      emit({ type: 'api-key.revoked', keyId: revoked.id, hash: revoked.hash });
+      return revoked;
     });
   }
 
@@ -116,7 +135,7 @@ export class ApiKeyService {
   }
 
   private build(
-    applicationId: string,
+    binding: KeyBinding,
     keyType: KeyType,
     spec: Pick<ApiKeyRecord, 'name' | 'validityPeriod' | 'permittedIps' | 'permittedReferers'>,
   ): { key: ApiKeyRecord; value: string } {
@@ -129,7 +148,10 @@ export class ApiKeyService {
     }
     const key: ApiKeyRecord = {
       id: this.deps.random.uuid(),
-      applicationId,
+      applicationId: binding.applicationId,
+      origin: binding.origin ?? 'application',
+      apiId: binding.apiId ?? null,
+      ownerId: binding.ownerId ?? null,
       keyType,
       name: spec.name,
       hash: this.deps.hasher.hash(value),

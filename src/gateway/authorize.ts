@@ -47,13 +47,16 @@ const scopesWaived = (state: GatewayState, principal: Principal): boolean => pri
 
 /**
  * SPEC §5, second part: the credential's kind is accepted by the API, the application is subscribed
- * (checked on every call, for every credential type: G15, WSO2-2021-1487), API-key restrictions hold,
- * the key type has an endpoint, the token type suits the resource, and it carries one of the
- * resource's scopes.
+ * (checked on every call, for every credential type: G15, WSO2-2021-1487), an API key bound to an API
+ * is used for that API, API-key restrictions hold, the key type has an endpoint, the token type suits
+ * the resource, and it carries one of the resource's scopes.
  */
 export function authorize(state: GatewayState, principal: Principal, api: Api, operation: Operation, facts: RequestFacts): AuthzOutcome {
   const scheme = principal.credential === 'apikey' ? 'api_key' : 'oauth2';
   if (!api.securityScheme.includes(scheme)) return { ok: false, denial: principal.credential === 'apikey' ? 'MISSING_CREDENTIALS' : 'INVALID_CREDENTIALS' };
+  // WSO2 per-API keys: a key bound to an API is valid for that API only (a key made for an API and not
+  // associated with an application has no application, so no subscription either).
+  if (principal.apiKey?.apiId && principal.apiKey.apiId !== api.id) return { ok: false, denial: 'NOT_SUBSCRIBED' };
   const subscription = state.subscription(principal.applicationId, api.id);
   const application = state.applications.get(principal.applicationId);
   if (!subscription || !application) return { ok: false, denial: 'NOT_SUBSCRIBED' };

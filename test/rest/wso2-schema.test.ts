@@ -193,6 +193,28 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.post(`${base}/revoke`, { apikey: String(renewed.body.apikey) })).status).toBe(200);
     expect((await sub.post(`${base}/revoke`, { apikey: String(renewed.body.apikey) })).status).toBe(404);
   });
+
+  it("WSO2's per-API keys: made for an API, associated, listed, dissociated, regenerated, revoked", async () => {
+    const made = await sub.post(`/apis/${apiId}/api-keys/generate`, { keyName: 'partner', keyType: 'PRODUCTION', validityPeriod: 3600 });
+    expect(made.status).toBe(200);
+    const keyUUID = String(made.body.keyUUID);
+    expect((await sub.get(`/applications/${appId}/api-keys/PRODUCTION/subscriptions`)).status).toBe(200);
+    expect((await sub.post(`/apis/${apiId}/api-keys/associate`, { keyUUID, applicationUUID: appId })).status).toBe(200);
+    expect((await sub.post(`/apis/${apiId}/api-keys/associate`, { keyUUID })).status).toBe(400);
+    expect((await sub.get(`/apis/${apiId}/api-keys`)).status).toBe(200);
+    expect((await sub.get(`/applications/${appId}/api-keys/PRODUCTION/associations`)).status).toBe(200);
+    expect((await sub.post(`/apis/${apiId}/api-keys/dissociate`, { keyUUID })).status).toBe(200);
+    const renewed = await sub.post(`/apis/${apiId}/api-keys/regenerate`, { keyUUID });
+    expect(renewed.status).toBe(200);
+    expect((await sub.post(`/apis/${apiId}/api-keys/revoke`, { keyUUID: String(renewed.body.keyUUID) })).status).toBe(200);
+    expect((await other.post(`/apis/${apiId}/api-keys/revoke`, { keyUUID })).status).toBe(404);
+
+    const appKey = await sub.post(`/applications/${appId}/api-keys/PRODUCTION/generate`, {});
+    const appKeyUUID = String(appKey.body.keyUUID);
+    expect((await sub.post(`/applications/${appId}/api-keys/PRODUCTION/associate`, { keyUUID: appKeyUUID, apiUUID: apiId })).status).toBe(200);
+    expect((await sub.post(`/applications/${appId}/api-keys/PRODUCTION/dissociate`, { keyUUID: appKeyUUID })).status).toBe(200);
+    expect((await sub.post(`/applications/${appId}/api-keys/PRODUCTION/dissociate`, { keyUUID: appKeyUUID })).status).toBe(404);
+  });
 });
 
 describe('WSO2 contract: admin', () => {
