@@ -12,7 +12,6 @@ import { keyMappingRoutes } from './key-mapping.ts';
 import { keySecretRoutes } from './key-secrets.ts';
 import { legacyKeyRoutes } from './legacy-keys.ts';
 import { oauthKeyRoutes } from './oauth-keys.ts';
-import { SECURITY_SCHEMAS, securityEventRoutes } from './security-events.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
 
 /** WSO2 Developer Portal REST API v3. */
@@ -21,7 +20,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...subscriptionRoutes, ...securityEventRoutes],
-  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS },
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...subscriptionRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...API_KEY_BINDING_SCHEMAS },
   scopes: DEVPORTAL_SCOPES,
 };
