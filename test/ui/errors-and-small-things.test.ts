@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/core/model.ts';
 import { PASSWORD, aUser } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { browserAvailable, launchBrowser, openSession, signIn, startTinyBackend, type Backend } from '../support/browser.ts';
-import { publishSampleApi } from './helpers.ts';
+import { browserAvailable, launchBrowser, openSession, screenshot, signIn, startTinyBackend, type Backend } from '../support/browser.ts';
+import { overflowsHorizontally, publishSampleApi } from './helpers.ts';
 
 /**
  * Issue 15 §7 and §8 in a real browser: error messages in words people use, every sign-up problem at
@@ -93,5 +93,45 @@ describe.skipIf(!run)('errors that speak to people, and small things (browser)',
     await page.getByRole('status').filter({ hasText: 'now hidden' }).waitFor();
     expect(await page.getByLabel('Key name').inputValue()).toBe('');
     await context.close();
+  });
+
+  it('no console errors: /favicon.ico is served; unknown portal pages get the styled 404 page', async () => {
+    const { page, context } = await openSession(browser, server.control);
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto('/devportal/apis');
+    const icon = await fetch(`${server.control}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    await page.waitForLoadState('networkidle');
+    expect(errors).toEqual([]);
+
+    for (const path of ['/devportal/nowhere', '/publisher/apis/x/y/z', '/admin/nothing-here']) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(404);
+      expect(response?.headers()['content-type']).toContain('text/html');
+      expect(await page.getByRole('heading', { name: 'Page not found' }).count(), path).toBe(1);
+    }
+    await context.close();
+  });
+
+  it('at phone width the header takes two rows, even with every portal link', async () => {
+    await aUser(server.services, ['admin'], 'ada');
+    const phone = await openSession(browser, server.control, { width: 375, height: 740 });
+    await signIn(phone.page, 'ada', PASSWORD);
+    await phone.page.goto('/devportal/applications');
+    await screenshot(phone.page, 'devportal-header-phone');
+    // Rows: header children whose vertical extents do not overlap the row before.
+    const rows = await phone.page.evaluate(`(() => {
+      const boxes = Array.from(document.querySelectorAll('header.top > *:not(.skip)')).map((el) => el.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+      let rows = 0, bottom = -Infinity;
+      for (const box of boxes) { if (box.top >= bottom - 2) { rows += 1; bottom = box.bottom; } else bottom = Math.max(bottom, box.bottom); }
+      return rows;
+    })()`);
+    expect(rows).toBeLessThanOrEqual(2);
+    expect(await overflowsHorizontally(phone.page)).toBe(false);
+    await phone.context.close();
   });
 });

@@ -45,7 +45,7 @@ describe.skipIf(!run)('Publisher and Admin (browser)', { timeout: 60_000 }, () =
     // An error is shown next to the field it concerns.
     await page.getByLabel('Name').fill('OrdersAPI');
     await page.getByRole('button', { name: 'Create' }).click();
-    expect(await page.locator('#f-context-error').textContent()).toContain('context');
+    expect(await page.locator('#f-context-error').textContent()).toContain('Context must have at least 2 characters.');
     expect(await page.getByLabel('Context').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('alert').getByRole('link').first().getAttribute('href')).toBe('#f-context');
 
@@ -55,7 +55,10 @@ describe.skipIf(!run)('Publisher and Admin (browser)', { timeout: 60_000 }, () =
     await page.getByRole('button', { name: 'Create' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('API OrdersAPI 1.0.0 created');
 
-    await page.getByRole('link', { name: 'Local scopes' }).click();
+    // Creating lands on Local scopes, the tab before Resources: resources name existing scopes (issue 15 §8).
+    expect(new URL(page.url()).pathname).toMatch(/\/scopes$/);
+    const tabs = await page.getByRole('navigation', { name: 'API', exact: true }).getByRole('link').allTextContents();
+    expect(tabs.indexOf('Local scopes')).toBe(tabs.indexOf('Resources') - 1);
     await page.getByLabel('Name of new scope', { exact: true }).fill('orders:read');
     await page.getByLabel('Display name of new scope').fill('Read orders');
     await page.getByRole('button', { name: 'Save scopes' }).click();

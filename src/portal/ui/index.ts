@@ -16,6 +16,7 @@ import { registerPublisher } from './publisher/index.ts';
 import { UiRouter } from './router.ts';
 
 const PORTAL_JS = readFileSync(new URL('./assets/portal.js', import.meta.url), 'utf8');
+const FAVICON = readFileSync(new URL('../../http/assets/favicon.svg', import.meta.url));
 
 /**
  * The web UI: /devportal, /publisher and /admin, server-rendered (no build step), with a small
@@ -42,6 +43,10 @@ export async function registerPortalUi(app: FastifyInstance, services: Services)
     scope.get('/assets/portal.js', async (_request, reply) =>
       reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' }).send(PORTAL_JS),
     );
+    // Browsers ask for /favicon.ico on every page; a 404 there is an error in every console (issue 15 §8).
+    scope.get('/favicon.ico', async (_request, reply) =>
+      reply.headers({ 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' }).send(FAVICON),
+    );
     scope.get('/', async (_request, reply) => reply.redirect('/devportal', 302));
     scope.get('/devportal', async (_request, reply) => reply.redirect('/devportal/apis', 302));
     scope.get('/publisher', async (_request, reply) => reply.redirect('/publisher/apis', 302));
@@ -55,5 +60,11 @@ export async function registerPortalUi(app: FastifyInstance, services: Services)
     registerSubscriptions(router);
     registerPublisher(router);
     registerAdmin(router);
+    // Unknown portal pages get the styled 404, not the framework's JSON (issue 15 §8).
+    for (const area of ['devportal', 'publisher', 'admin']) {
+      scope.get(`/${area}/*`, async (_request, reply) =>
+        sendPage(reply, 404, messagePage({ title: 'Page not found', message: 'There is no page at this address. It may have moved, or the link may be mistyped.' })),
+      );
+    }
   });
 }

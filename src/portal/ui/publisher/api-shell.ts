@@ -44,8 +44,9 @@ export function apiPage(options: { ctx: MemberContext; api: Api; tab: ApiTab; ti
   const items: Array<[ApiTab, string, string]> = [
     ['basic', base, 'Basic info'],
     ['endpoints', `${base}/endpoints`, 'Endpoints'],
-    ['resources', `${base}/resources`, 'Resources'],
+    // Scopes first: resources can only name scopes that already exist (issue 15 §8).
     ['scopes', `${base}/scopes`, 'Local scopes'],
+    ['resources', `${base}/resources`, 'Resources'],
     ['lifecycle', `${base}/lifecycle`, 'Lifecycle'],
   ];
   return portalPage({

@@ -71,7 +71,7 @@ function registerCreate(router: UiRouter): void {
         sandboxUrl: endpoints.sandboxUrl.trim() || null,
         operations: DEFAULT_OPERATIONS,
       });
-      return redirect(`${apiBase(api)}/resources`, { notice: `API ${api.name} ${api.version} created. Define its resources and scopes, then publish it.` });
+      return redirect(`${apiBase(api)}/scopes`, { notice: `API ${api.name} ${api.version} created. Define its local scopes, then its resources, then publish it.` });
     },
     { getAllowed: true, onError: (ctx, errors) => page(ctx, basicOfForm(ctx.form), endpointsOfForm(ctx.form), errors) },
   );
