@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditContext } from '../audit/audit-context.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CredentialHasher, CredentialKind } from '../core/credentials.ts';
 import { CREDENTIAL_PREFIXES, parseCredential } from '../core/credentials.ts';
@@ -15,6 +16,7 @@ export interface LeakServiceDeps extends CredentialFinderDeps {
   peppered: boolean;
   action: LeakAction;
   audit: AuditLog;
+  auditContext: AuditContext;
   webhooks: WebhookService;
   random: Random;
   log: Logger;
@@ -83,7 +85,8 @@ export class LeakService {
   private async respond(found: KnownCredential, context: LeakContext, action: LeakAction): Promise<boolean> {
     const { deps } = this;
     const revoke = action === 'revoke' && found.live;
-    if (revoke) await found.revoke();
+    // This records its own events (with the reporter as actor); the service wrappers stay silent.
+    if (revoke) await deps.auditContext.run({ sourceIp: context.sourceIp, actor: context.actor, silent: true }, () => found.revoke());
     const now = deps.clock.now();
     await deps.store.leaks.record({
       id: deps.random.uuid(),

@@ -19,6 +19,7 @@ export async function buildControlPlane(services: Services, readiness: readonly 
     ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
   });
   trackPropagation(app);
+  app.addHook('onRequest', (request, _reply, done) => services.auditContext.run({ sourceIp: request.ip }, done));
   registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], () => services.metrics.render());
   registerAssets(app);
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });

@@ -19,7 +19,9 @@ import { SubscriptionService } from '../core/subscription-service.ts';
 import { TokenService } from '../core/token-service.ts';
 import { UserService } from '../core/users.ts';
 import { MetricsRegistry } from '../http/metrics.ts';
+import { AuditContext } from '../audit/audit-context.ts';
 import { AuditLog } from '../audit/audit-log.ts';
+import { auditCredentialServices } from '../audit/audited-credentials.ts';
 import { LeakService } from '../leaks/leak-service.ts';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { WebhookService } from '../webhooks/webhook-service.ts';
@@ -57,6 +59,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   limits: { credentials: CredentialThrottle };
   audit: AuditLog;
+  auditContext: AuditContext;
   webhooks: WebhookService;
   webhookDispatcher: WebhookDispatcher;
   leaks: LeakService;
@@ -92,9 +95,11 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   const minute = 60_000;
   const apiKeys = new ApiKeyService({ store, changes, applications, hasher, clock, random, validity });
   const audit = new AuditLog({ store, clock, random, log });
+  const auditContext = new AuditContext();
+  auditCredentialServices({ apiKeys, clients }, audit, auditContext);
   const webhooks: WebhookService = new WebhookService({ store, box, clock, random, onQueued: () => webhookDispatcher.kick() });
   const webhookDispatcher = new WebhookDispatcher({ store, webhooks, clock, log });
-  const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, webhooks, peppered: Boolean(config.tokenPepper), action: config.leakAction });
+  const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, auditContext, webhooks, peppered: Boolean(config.tokenPepper), action: config.leakAction });
   return {
     config,
     log,
@@ -118,6 +123,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
     subscriptions: new SubscriptionService({ store, changes, applications, apis, clock, random }),
     apiKeys,
     audit,
+    auditContext,
     webhooks,
     webhookDispatcher,
     leaks,

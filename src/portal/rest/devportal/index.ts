@@ -1,8 +1,6 @@
 import type { RestApi } from '../route-table.ts';
 import { DEVPORTAL_SCOPES } from './access.ts';
 import { apiDefinitionRoutes } from './api-definitions.ts';
-import { API_KEY_BINDING_SCHEMAS } from './api-key-binding-schemas.ts';
-import { apiKeyBindingRoutes } from './api-key-bindings.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { APPLICATION_SCHEMAS } from './application-schemas.ts';
 import { applicationRoutes } from './applications.ts';
@@ -12,6 +10,7 @@ import { keyMappingRoutes } from './key-mapping.ts';
 import { keySecretRoutes } from './key-secrets.ts';
 import { legacyKeyRoutes } from './legacy-keys.ts';
 import { oauthKeyRoutes } from './oauth-keys.ts';
+import { SECURITY_SCHEMAS, securityEventRoutes } from './security-events.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
 
 /** WSO2 Developer Portal REST API v3. */
@@ -20,7 +19,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...subscriptionRoutes],
-  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...API_KEY_BINDING_SCHEMAS },
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...subscriptionRoutes, ...securityEventRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS },
   scopes: DEVPORTAL_SCOPES,
 };
