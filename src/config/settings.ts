@@ -62,6 +62,31 @@ export const SETTINGS = {
   authorizationCodeTtlSeconds: { env: 'GATEHOUSE_AUTHORIZATION_CODE_TTL', doc: 'Validity of authorization codes (RFC 6749 §4.1.2: at most 10 minutes).', schema: positiveInt.max(600), default: 300 },
   allowNeverExpiringTokens: { env: 'GATEHOUSE_ALLOW_NEVER_EXPIRING_TOKENS', doc: 'Whether a negative validity period issues a never-expiring (still revocable) token.', schema: bool, default: true },
   maxTokenValiditySeconds: { env: 'GATEHOUSE_MAX_TOKEN_VALIDITY', doc: 'Cap on any access token validity, 0 = no cap. With a cap, never-expiring requests get the cap.', schema: z.coerce.number().int().min(0), default: 0 },
+  applicationAttributes: {
+    env: 'GATEHOUSE_APPLICATION_ATTRIBUTES',
+    doc: 'Application attributes the administrator defines (WSO2 ApplicationConfiguration): a JSON array of {"attribute", "description"?, "type"?, "tooltip"?, "required"?, "hidden"?, "default"?}. Required ones must be given when an application is created over REST (a hidden one gets its default instead); all are listed by GET /settings/application-attributes.',
+    schema: z.union([z.string().transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON array' });
+        return z.NEVER;
+      }
+    }), z.array(z.unknown())]).pipe(
+      z.array(
+        z.strictObject({
+          attribute: z.string().min(1).max(100),
+          description: z.string().max(500).default(''),
+          type: z.enum(['text', 'textarea']).default('text'),
+          tooltip: z.string().max(500).default(''),
+          required: z.boolean().default(false),
+          hidden: z.boolean().default(false),
+          default: z.string().max(1000).optional(),
+        }),
+      ).max(50),
+    ),
+    default: [],
+  },
   signupEnabled: { env: 'GATEHOUSE_SIGNUP_ENABLED', doc: 'Whether the portal lets people sign up as subscribers.', schema: bool, default: true },
   logLevel: { env: 'GATEHOUSE_LOG_LEVEL', flag: '--log-level', doc: 'fatal, error, warn, info, debug or silent.', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info' },
   trustedProxies: { env: 'GATEHOUSE_TRUSTED_PROXIES', doc: 'Comma-separated IPs/CIDRs whose X-Forwarded-For is believed (G17). Empty: none.', schema: list, default: [] },

@@ -114,6 +114,7 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.get(`/apis/${apiId}/swagger`)).status).toBe(200);
     expect((await sub.get('/apis/00000000-0000-4000-8000-000000000000/swagger')).status).toBe(404);
     expect((await sub.get(`/apis/${apiId}/subscription-policies`)).status).toBe(200);
+    expect((await sub.get('/settings/application-attributes')).status).toBe(200);
   });
 
   it('manages applications', async () => {

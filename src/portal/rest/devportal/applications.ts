@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Application } from '../../../core/model.ts';
+import type { Services } from '../../../runtime/services.ts';
 import { id } from '../common-schemas.ts';
 import { pageOf, pageQuery, paged } from '../pagination.ts';
 import { defineRoute } from '../route-table.ts';
 import { APP_ACCESS, APP_LIST_ACCESS } from './access.ts';
+import { withAttributeRules } from './application-attributes.ts';
 import { ApplicationListSchema, ApplicationRequestSchema, ApplicationSchema } from './application-schemas.ts';
 import { presentApplication, presentApplicationInfo } from './presenters.ts';
 
@@ -15,13 +17,13 @@ export const applicationParams = z.object({ applicationId: id });
 type ApplicationBody = z.output<typeof ApplicationRequestSchema>;
 
 /** Only the writable fields reach the service; read-only ones (owner, status, ids) are dropped here (P06). */
-function writable(body: ApplicationBody, current?: Application) {
+function writable(services: Services, body: ApplicationBody, current?: Application) {
   return {
     name: body.name,
     throttlingPolicy: body.throttlingPolicy ?? current?.throttlingPolicy,
     description: body.description ?? current?.description,
     tokenType: body.tokenType ?? current?.tokenType,
-    attributes: body.attributes ?? current?.attributes,
+    attributes: withAttributeRules(services, body.attributes ?? current?.attributes),
   };
 }
 
@@ -59,7 +61,7 @@ export const applicationRoutes = [
     status: 201,
     response: ApplicationSchema,
     async handler({ services, user, body, reply, request }) {
-      const app = await services.applications.create(user.id, writable(body));
+      const app = await services.applications.create(user.id, writable(services, body));
       reply.header('location', `${request.url.split('?')[0]}/${app.id}`);
       return presentApplication(services, user, app);
     },
@@ -91,7 +93,7 @@ export const applicationRoutes = [
     response: ApplicationSchema,
     async handler({ services, user, params, body }) {
       const current = await services.applications.get(user.id, params.applicationId);
-      const app = await services.applications.update(user.id, current.id, writable(body, current));
+      const app = await services.applications.update(user.id, current.id, writable(services, body, current));
       return presentApplication(services, user, app);
     },
   }),

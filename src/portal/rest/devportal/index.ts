@@ -1,6 +1,9 @@
 import type { RestApi } from '../route-table.ts';
 import { DEVPORTAL_SCOPES } from './access.ts';
 import { apiDefinitionRoutes } from './api-definitions.ts';
+import { API_KEY_BINDING_SCHEMAS } from './api-key-binding-schemas.ts';
+import { APPLICATION_ATTRIBUTE_SCHEMAS, applicationAttributeRoutes } from './application-attributes.ts';
+import { apiKeyBindingRoutes } from './api-key-bindings.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { APPLICATION_SCHEMAS } from './application-schemas.ts';
 import { applicationRoutes } from './applications.ts';
@@ -19,7 +22,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...subscriptionRoutes, ...securityEventRoutes],
-  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS },
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...subscriptionRoutes, ...securityEventRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS },
   scopes: DEVPORTAL_SCOPES,
 };
