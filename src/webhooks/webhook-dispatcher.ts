@@ -41,6 +41,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly deps: Deps) {
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
@@ -52,6 +53,7 @@ export class WebhookDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -59,6 +61,7 @@ export class WebhookDispatcher {
 
   /** Runs a delivery round now (or right after the one under way). */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
