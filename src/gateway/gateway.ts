@@ -1,7 +1,7 @@
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
-import type { Application, Subscription } from '../core/model.ts';
+import type { Application, Subscription, ThrottlePolicy } from '../core/model.ts';
 import type { Counter } from '../http/metrics.ts';
 import type { ApiKeyUsage } from './api-key-usage.ts';
 import type { Authenticator, Principal } from './authenticate.ts';
@@ -89,6 +89,7 @@ function gatewayHandler(deps: GatewayDeps) {
       const authz = authorize(deps.state, auth.principal, api, operation, { clientIp, referer: request.headers.referer });
       if (!authz.ok) return deny(reply, deps, authz.denial, authz.scopes ? { scopes: authz.scopes } : {});
       caller = { principal: auth.principal, application: authz.application, subscription: authz.subscription };
+      request.caller = { apiId: api.id, ...caller };
     }
 
     let limited = throttle(deps.throttler, throttleChecks(deps.state, route, caller));
@@ -112,15 +113,23 @@ interface Caller {
   subscription: Subscription;
 }
 
+/** The tiers that limit this call, in SPEC order; counter keys are built only for those (most tiers are Unlimited). */
 function throttleChecks(state: GatewayState, route: Found, caller: Caller | null): ThrottleCheck[] {
   const { api, operation, operationIndex } = route;
-  return [
-    { key: `api|${api.id}`, policy: api.apiThrottlingPolicy ? state.policy('api', api.apiThrottlingPolicy) : undefined, denial: 'THROTTLED_API' },
-    { key: `res|${api.id}|${operationIndex}`, policy: state.policy('api', operation.throttlingPolicy), denial: 'THROTTLED_RESOURCE' },
-    { key: `sub|${caller?.subscription.id}`, policy: caller ? state.policy('subscription', caller.subscription.throttlingPolicy) : undefined, denial: 'THROTTLED_SUBSCRIPTION' },
-    { key: `app|${caller?.application.id}`, policy: caller ? state.policy('application', caller.application.throttlingPolicy) : undefined, denial: 'THROTTLED_APPLICATION' },
-  ];
+  const checks: ThrottleCheck[] = [];
+  const apiPolicy = api.apiThrottlingPolicy ? state.policy('api', api.apiThrottlingPolicy) : undefined;
+  if (limits(apiPolicy)) checks.push({ key: `api|${api.id}`, policy: apiPolicy, denial: 'THROTTLED_API' });
+  const resourcePolicy = state.policy('api', operation.throttlingPolicy);
+  if (limits(resourcePolicy)) checks.push({ key: `res|${api.id}|${operationIndex}`, policy: resourcePolicy, denial: 'THROTTLED_RESOURCE' });
+  if (!caller) return checks;
+  const subscriptionPolicy = state.policy('subscription', caller.subscription.throttlingPolicy);
+  if (limits(subscriptionPolicy)) checks.push({ key: `sub|${caller.subscription.id}`, policy: subscriptionPolicy, denial: 'THROTTLED_SUBSCRIPTION' });
+  const applicationPolicy = state.policy('application', caller.application.throttlingPolicy);
+  if (limits(applicationPolicy)) checks.push({ key: `app|${caller.application.id}`, policy: applicationPolicy, denial: 'THROTTLED_APPLICATION' });
+  return checks;
 }
+
+const limits = (policy: ThrottlePolicy | undefined): policy is ThrottlePolicy => policy !== undefined && policy.requestCount !== null;
 
 function forwardContext(request: FastifyRequest, tls: boolean, clientIp: string, assertion: string | undefined, query: string): ForwardContext {
   // A forwarded-for chain is kept only when a trusted proxy vouched for it (the client address came from it).
