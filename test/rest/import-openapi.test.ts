@@ -94,7 +94,7 @@ describe('POST /apis/import-openapi', () => {
     ['a URL (the server never fetches URLs)', { url: 'http://169.254.169.254/latest/meta-data' }, 'url'],
     ['overrides that are not JSON', { inlineAPIDefinition: petstore('c'), additionalProperties: '{nope' }, 'additionalProperties'],
     ['an unknown override', { inlineAPIDefinition: petstore('d'), additionalProperties: { owner: 'x' } }, 'additionalProperties.owner'],
-    ['an invalid context override', { inlineAPIDefinition: petstore('e'), additionalProperties: { context: 'nope' } }, 'context'],
+    ['an invalid context override', { inlineAPIDefinition: petstore('e'), additionalProperties: { context: '/no pe' } }, 'context'],
     ['an unknown field', { inlineAPIDefinition: petstore('f'), format: 'yaml' }, 'format'],
   ];
   for (const [label, body, field] of invalid) {

@@ -114,6 +114,9 @@ describe('P05: another user\'s objects are 404, exactly like missing ones, and s
     revokeAPIKey: { keyUUID: 'KEY' },
     regenerateAPIKey: { keyUUID: 'KEY' },
     updateSubscription: { throttlingPolicy: 'Bronze' },
+    mapApplicationKeys: { consumerKey: 'attackerKey1234', consumerSecret: 'attacker-secret-of-28-chars!', keyType: 'SANDBOX' },
+    associateAppAPIKey: { keyUUID: 'KEY', apiUUID: 'KEY' },
+    dissociateAppAPIKey: { keyUUID: 'KEY' },
   };
 
   it('every devportal route that takes an application or subscription id', async () => {

@@ -55,11 +55,13 @@ let other: Recorded;
 let apiId: string;
 let appId: string;
 let keyMappingId: string;
+let ownerName: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   const [s, p, a, o] = await Promise.all([restUser(server), restUser(server, ['publisher']), restUser(server, ['admin']), restUser(server)]);
   sub = recorded(s);
+  ownerName = s.user.username;
   pub = recorded(p).at('/api/am/publisher/v4');
   admin = recorded(a).at('/api/am/admin/v4');
   other = recorded(o);
@@ -127,6 +129,19 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.get(`/applications/${appId}`)).status).toBe(200);
     expect((await other.get(`/applications/${appId}`)).status).toBe(404);
     expect((await sub.put(`/applications/${appId}`, { name: 'ContractApp', description: 'changed' })).status).toBe(200);
+    expect((await sub.get('/applications/export?appName=ContractApp&appOwner=nobody')).status).toBe(404);
+    const exported = await fetch(`${server.control}/api/am/devportal/v3/applications/export?appName=ContractApp&appOwner=${ownerName}&format=JSON`, { headers: sub.headers });
+    const archive = Buffer.from(await exported.arrayBuffer());
+    record('devportal', 'GET', '/applications/export', { status: exported.status, body: undefined, text: '' });
+    expect(exported.status).toBe(200);
+    for (const query of ['', '?update=true']) {
+      const form = new FormData();
+      form.set('file', new Blob([new Uint8Array(archive)], { type: 'application/zip' }), 'app.zip');
+      const imported = await fetch(`${server.control}/api/am/devportal/v3/applications/import${query}`, { method: 'POST', headers: other.headers, body: form });
+      const text = await imported.text();
+      record('devportal', 'POST', '/applications/import', { status: imported.status, body: JSON.parse(text), text });
+      expect(imported.status).toBe(200);
+    }
     const doomed = await sub.post('/applications', { name: 'Doomed' });
     expect((await sub.del(`/applications/${String(doomed.body.applicationId)}`)).status).toBe(200);
   });

@@ -5,7 +5,8 @@ const MAX_PARTS = 10;
 
 /**
  * A minimal multipart/form-data reader for WSO2's `import-openapi` (`-F file=@api.json -F
- * additionalProperties=…`): text fields only, each name once, at most ten parts.
+ * additionalProperties=…`) and application import (`-F file=@app.zip`): each name once, at most ten
+ * parts; text as UTF-8, ZIP or octet-stream parts as latin1 (byte for byte).
  */
 export function parseMultipart(body: Buffer, contentType: string): Record<string, string> {
   const match = /boundary=(?:"([^"]{1,70})"|([^;\s]{1,70}))/i.exec(contentType);
@@ -26,7 +27,9 @@ export function parseMultipart(body: Buffer, contentType: string): Record<string
     if (!name || !FIELD_NAME.test(name)) throw badRequest('body', 'each multipart part needs a simple field name');
     if (Object.hasOwn(fields, name)) throw badRequest(name, 'must not be sent twice');
     const content = part.subarray(headerEnd + 4);
-    fields[name] = content.subarray(0, content.length - (content.subarray(-2).toString() === '\r\n' ? 2 : 0)).toString('utf8');
+    // A binary file (a ZIP archive for application import) keeps its bytes: one latin1 character each.
+    const binary = /content-type:\s*application\/(zip|x-zip-compressed|octet-stream)/i.test(headers);
+    fields[name] = content.subarray(0, content.length - (content.subarray(-2).toString() === '\r\n' ? 2 : 0)).toString(binary ? 'latin1' : 'utf8');
     start = next;
   }
   if (parts === 0) throw badRequest('body', 'empty multipart body');

@@ -86,6 +86,8 @@ function mountRoute(scope: FastifyInstance, route: AnyRoute, services: Services)
     },
     handler: async (request, reply) => {
       const result = await route.handler(context(route, services, request, reply, principals.get(request) ?? null));
+      // A binary answer (application export) is sent by its handler.
+      if (reply.sent) return reply;
       const body = validResponse(route, result, request);
       reply.code(route.status).headers(NO_STORE);
       return body === undefined ? reply.send() : reply.send(body);

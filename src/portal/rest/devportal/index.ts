@@ -3,6 +3,7 @@ import { DEVPORTAL_SCOPES } from './access.ts';
 import { apiDefinitionRoutes } from './api-definitions.ts';
 import { API_KEY_BINDING_SCHEMAS } from './api-key-binding-schemas.ts';
 import { APPLICATION_ATTRIBUTE_SCHEMAS, applicationAttributeRoutes } from './application-attributes.ts';
+import { ApplicationImportRequestSchema, applicationExportRoutes } from './application-export.ts';
 import { apiKeyBindingRoutes } from './api-key-bindings.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { APPLICATION_SCHEMAS } from './application-schemas.ts';
@@ -22,7 +23,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...subscriptionRoutes, ...securityEventRoutes],
-  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS },
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...applicationExportRoutes, ...subscriptionRoutes, ...securityEventRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS, ApplicationImport: ApplicationImportRequestSchema },
   scopes: DEVPORTAL_SCOPES,
 };
