@@ -10,7 +10,9 @@ import { registerApiKeys } from './devportal/api-keys.ts';
 import { registerApplications } from './devportal/applications.ts';
 import { registerCatalogue } from './devportal/catalogue.ts';
 import { registerOAuthKeys } from './devportal/oauth-keys.ts';
+import { registerSecurity } from './devportal/security.ts';
 import { registerSubscriptions } from './devportal/subscriptions.ts';
+import { registerUsage } from './devportal/usage.ts';
 import { messagePage } from './layout.ts';
 import { registerPublisher } from './publisher/index.ts';
 import { UiRouter } from './router.ts';
@@ -58,6 +60,8 @@ export async function registerPortalUi(app: FastifyInstance, services: Services)
     registerOAuthKeys(router);
     registerApiKeys(router);
     registerSubscriptions(router);
+    registerUsage(router);
+    registerSecurity(router);
     registerPublisher(router);
     registerAdmin(router);
     // Unknown portal pages get the styled 404, not the framework's JSON (issue 15 §8).

@@ -1,4 +1,5 @@
 import type { UiRouter } from '../router.ts';
+import { registerAudit } from './audit.ts';
 import { registerTiers } from './tiers.ts';
 import { registerUsers } from './users.ts';
 
@@ -6,4 +7,5 @@ import { registerUsers } from './users.ts';
 export function registerAdmin(router: UiRouter): void {
   registerTiers(router);
   registerUsers(router);
+  registerAudit(router);
 }

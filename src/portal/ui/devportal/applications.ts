@@ -6,6 +6,7 @@ import { csrfInput, errorSummary, radioGroup, selectInput, textArea, textInput }
 import { dialog, dialogTrigger, formatTime, one, portalPage } from '../layout.ts';
 import { redirect, show, type FieldErrors, type MemberContext, type UiRouter, type Viewer } from '../router.ts';
 import { SUBSCRIBER, appBase, applicationPage, clientOf, loadApplication } from './app-shell.ts';
+import { securitySection } from './security.ts';
 
 interface AppFormValues {
   name: string;
@@ -106,7 +107,8 @@ async function overview(ctx: MemberContext, application: Application): Promise<s
 </dl>
 <a class="button" href="${base}/edit">Edit</a> ${dialogTrigger('delete-app', 'Delete', 'button danger')}
 </div>
-${dialog({ id: 'delete-app', title: 'Delete application', body: deleteBody, open: one(ctx.query.dialog) === 'delete-app', closeHref: base })}`,
+${dialog({ id: 'delete-app', title: 'Delete application', body: deleteBody, open: one(ctx.query.dialog) === 'delete-app', closeHref: base })}
+${await securitySection(ctx, application)}`,
   });
 }
 
