@@ -81,7 +81,7 @@ describe('APIs: validation errors (400 naming the field, nothing created)', () =
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['unknown field', { colour: 'red' }, 'colour'],
     ['missing context', { context: undefined }, 'context'],
-    ['bad context', { context: 'no-slash' }, 'context'],
+    ['bad context', { context: '/with space' }, 'context'],
     ['traversal in context', { context: '/a/../b' }, 'context'],
     ['bad version', { version: '1 0' }, 'version'],
     ['oversized name', { name: 'n'.repeat(61) }, 'name'],
