@@ -341,6 +341,12 @@ export interface WebhookRepo {
   enqueue(delivery: WebhookDelivery): Promise<void>;
   /** Pending deliveries due at `now`, oldest first. */
   due(now: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Takes a due delivery for one attempt: only if it is still pending at `attempts` and due, it moves
+   * to `attempts + 1` and is hidden until `leaseUntil`. One guarded update, so of several processes
+   * that saw it due, exactly one sends it. True if this caller won.
+   */
+  claim(id: string, attempts: number, now: number, leaseUntil: number): Promise<boolean>;
   updateDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'deliveredAt'>>): Promise<void>;
   listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]>;
 }

@@ -87,6 +87,9 @@ export class WebhookDispatcher {
     const webhook = await this.deps.store.webhooks.findById(delivery.webhookId);
     if (!webhook) return;
     const attempts = delivery.attempts + 1;
+    // Several control processes may see the same delivery due: the claim lets exactly one send it.
+    const started = this.deps.clock.now();
+    if (!(await this.deps.store.webhooks.claim(delivery.id, delivery.attempts, started, started + this.retry.timeoutMs + 5_000))) return;
     let status: number | null = null;
     let error: string | null = null;
     try {

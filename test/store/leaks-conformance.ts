@@ -90,9 +90,13 @@ export function describeLeaksConformance(name: string, open: () => Promise<Store
       await store.webhooks.enqueue(delivery);
       expect(await store.webhooks.due(T0 + 9, 10)).toEqual([]);
       expect(await store.webhooks.due(T0 + 10, 10)).toEqual([delivery]);
-      await store.webhooks.updateDelivery(delivery.id, { status: 'delivered', attempts: 1, lastStatusCode: 200, deliveredAt: T0 + 11 });
+      const claims = await Promise.all(Array.from({ length: 4 }, () => store.webhooks.claim(delivery.id, 0, T0 + 10, T0 + 1000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.webhooks.due(T0 + 999, 10)).toEqual([]);
+      expect(await store.webhooks.claim(delivery.id, 0, T0 + 2000, T0 + 3000)).toBe(false);
+      await store.webhooks.updateDelivery(delivery.id, { status: 'delivered', attempts: 1, lastStatusCode: 200, deliveredAt: T0 + 11, nextAttemptAt: null });
       expect(await store.webhooks.due(T0 + 100, 10)).toEqual([]);
-      expect(await store.webhooks.listDeliveries(perApp.id, 10)).toEqual([{ ...delivery, status: 'delivered', attempts: 1, lastStatusCode: 200, deliveredAt: T0 + 11 }]);
+      expect(await store.webhooks.listDeliveries(perApp.id, 10)).toEqual([{ ...delivery, status: 'delivered', attempts: 1, lastStatusCode: 200, deliveredAt: T0 + 11, nextAttemptAt: null }]);
       expect(await store.webhooks.delete(perApp.id)).toBe(true);
       expect(await store.webhooks.findById(perApp.id)).toBeNull();
     });

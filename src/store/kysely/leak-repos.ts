@@ -223,6 +223,18 @@ export class KyselyWebhookRepo implements WebhookRepo {
     return rows.map(deliveryFromRow);
   }
 
+  async claim(id: string, attempts: number, now: number, leaseUntil: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ attempts: attempts + 1, next_attempt_at: leaseUntil })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', attempts)
+      .where('next_attempt_at', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async updateDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'deliveredAt'>>): Promise<void> {
     const set: Partial<DeliveryRow> = {};
     if (patch.status !== undefined) set.status = patch.status;
