@@ -105,6 +105,8 @@ export const SETTINGS = {
     schema: positiveInt,
     default: 100000,
   },
+  usageCounting: { env: 'GATEHOUSE_USAGE_COUNTING', doc: 'Gateways count requests per application, credential, API and status class (with latency) for the portal usage charts, the usage REST endpoint and /metrics; off = no counting.', schema: bool, default: true },
+  usageRetentionDays: { env: 'GATEHOUSE_USAGE_RETENTION_DAYS', doc: 'Days of per-hour usage counts kept (per-minute counts: 2 days).', schema: z.coerce.number().int().min(1).max(3650), default: 35 },
   negativeCacheMs: { env: 'GATEHOUSE_NEGATIVE_CACHE_MS', doc: 'How long a gateway remembers that a credential does not exist (an issuance event clears it at once).', schema: z.coerce.number().int().min(0).max(60_000), default: 2000 },
   unknownCredentialsPerSecond: {
     env: 'GATEHOUSE_UNKNOWN_CREDENTIALS_PER_SECOND',

@@ -5,6 +5,7 @@ import { Authenticator } from '../gateway/authenticate.ts';
 import { BackendJwt } from '../gateway/backend-jwt.ts';
 import { ClientAddress } from '../gateway/client-ip.ts';
 import { mountGateway } from '../gateway/gateway.ts';
+import { UsageRecorder } from '../usage/usage-recorder.ts';
 import { CredentialLookup } from '../gateway/credential-lookup.ts';
 import { GatewayState } from '../gateway/state.ts';
 import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
@@ -85,6 +86,17 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   const usage = new ApiKeyUsage({ apiKeys: services.store.apiKeys, log: services.log, flushIntervalMs: 10_000 });
   usage.start();
   const throttler: Throttler = options.throttler ?? new MemoryThrottler(clock);
+  const requestCounts = config.usageCounting
+    ? new UsageRecorder({
+        repo: services.store.usage,
+        clock,
+        requests: services.metrics.counter('gatehouse_gateway_requests_total', 'Requests through the gateway by API id and status class, counted for usage (added every flush)'),
+        dropped: services.metrics.counter('gatehouse_gateway_usage_dropped_total', 'Requests not counted for usage: over the key bound, or a failed flush'),
+        onError: (error) => services.log.warn({ err: error instanceof Error ? error.name : 'error' }, 'usage counts not written'),
+        hourRetentionMs: config.usageRetentionDays * 86_400_000,
+      })
+    : null;
+  requestCounts?.start();
 
   const app = createHttpServer({
     logger: services.log,
@@ -127,6 +139,14 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
     options.renderMetrics ?? (() => services.metrics.render()),
   );
   app.get('/jwks', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(services.backendKeyRing.jwks()));
+  app.decorateRequest('caller', null);
+  if (requestCounts) {
+    // After the response: off the request path; counts only authorised callers (set by gateway.ts).
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.caller) requestCounts.record(request.caller, reply.statusCode, reply.elapsedTime);
+      done();
+    });
+  }
   mountGateway(app, {
     state,
     authenticator,
@@ -150,6 +170,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
       stopCredentialWatch();
       await app.close();
       await usage.stop();
+      await requestCounts?.stop();
       await throttler.close?.();
     },
   };

@@ -366,6 +366,7 @@ export interface Repositories {
   leaks: LeakRepo;
   audit: AuditRepo;
   webhooks: WebhookRepo;
+  usage: UsageRepo;
 }
 
 export interface Store extends Repositories {
@@ -378,4 +379,51 @@ export interface Store extends Repositories {
   migrate(): Promise<{ applied: string[] }>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Request counts of the gateway (issue 15 §5): per minute and per hour, merged across gateways by adding. */
+export type UsageGranularity = 'minute' | 'hour';
+
+export interface UsageCount {
+  granularity: UsageGranularity;
+  /** Start of the minute or hour, epoch ms. */
+  bucket: number;
+  applicationId: string;
+  keyType: string;
+  /** The consumer key of a token, or the API key id. */
+  credentialId: string;
+  apiId: string;
+  /** '2xx' … '5xx'. */
+  statusClass: string;
+  requests: number;
+  throttled: number;
+  latencySumMs: number;
+  /** Counts per latency bucket (LATENCY_BOUNDS_MS, then everything slower). */
+  latency: readonly number[];
+}
+
+export interface UsageFilter {
+  applicationIds?: readonly string[];
+  credentialId?: string;
+  apiId?: string;
+}
+
+/** One group of a summary: `key` is the bucket (as a string) or the grouped id. */
+export interface UsageTotals {
+  key: string;
+  requests: number;
+  errors: number;
+  throttled: number;
+  latencySumMs: number;
+  latency: number[];
+  /** The latest bucket with requests in this group. */
+  lastBucket: number;
+}
+
+export interface UsageRepo {
+  /** Adds counts to their rows, creating them as needed: one statement, safe from many gateways at once. */
+  add(counts: readonly UsageCount[]): Promise<void>;
+  summarize(query: { granularity: UsageGranularity; from: number; to: number; filter: UsageFilter; by: 'bucket' | 'application' | 'credential' | 'api' }): Promise<UsageTotals[]>;
+  /** Deletes rows of `granularity` older than `before`; returns how many. */
+  prune(granularity: UsageGranularity, before: number): Promise<number>;
 }

@@ -12,6 +12,7 @@ import { registerCatalogue } from './devportal/catalogue.ts';
 import { registerOAuthKeys } from './devportal/oauth-keys.ts';
 import { registerSecurity } from './devportal/security.ts';
 import { registerSubscriptions } from './devportal/subscriptions.ts';
+import { registerUsage } from './devportal/usage.ts';
 import { messagePage } from './layout.ts';
 import { registerPublisher } from './publisher/index.ts';
 import { UiRouter } from './router.ts';
@@ -59,6 +60,7 @@ export async function registerPortalUi(app: FastifyInstance, services: Services)
     registerOAuthKeys(router);
     registerApiKeys(router);
     registerSubscriptions(router);
+    registerUsage(router);
     registerSecurity(router);
     registerPublisher(router);
     registerAdmin(router);

@@ -10,6 +10,7 @@ import { KyselyAuditRepo, KyselyLeakRepo, KyselyWebhookRepo } from './leak-repos
 import { Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokenRepo } from './token-repo.ts';
+import { KyselyUsageRepo } from './usage-repo.ts';
 
 function repositories(db: Kysely<Database>, precompiled: Precompiled, dialect: Store['dialect']): Repositories {
   return {
@@ -27,6 +28,7 @@ function repositories(db: Kysely<Database>, precompiled: Precompiled, dialect: S
     leaks: new KyselyLeakRepo(db, dialect),
     audit: new KyselyAuditRepo(db),
     webhooks: new KyselyWebhookRepo(db),
+    usage: new KyselyUsageRepo(db),
   };
 }
 

@@ -4,6 +4,7 @@ import { addApiKeyBindings } from '../kysely/api-key-binding-schema.ts';
 import { createInitialSchema } from '../kysely/initial-schema.ts';
 import { addLeakTables } from '../kysely/leak-schema.ts';
 import { addEventConsumers, addExpiryIndexes } from '../kysely/retention-schema.ts';
+import { addUsageCounts } from '../kysely/usage-schema.ts';
 
 /** PostgreSQL schema versions, applied in key order. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -13,4 +14,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '0004_username_keys': { up: addUsernameKeys },
   '0005_audit_and_webhooks': { up: (db: Kysely<unknown>) => addLeakTables(db, 'postgres') },
   '0006_api_key_bindings': { up: addApiKeyBindings },
+  '0007_usage_counts': { up: (db: Kysely<unknown>) => addUsageCounts(db, 'postgres') },
 };

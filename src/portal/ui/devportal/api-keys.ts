@@ -84,7 +84,7 @@ function keyRow(ctx: MemberContext, base: string, k: ApiKeyRecord, now: number):
 <td data-label="Issued">${formatTime(k.issuedAt)}</td>
 <td data-label="Validity">${formatValidity(k.validityPeriod)}</td>
 <td data-label="Restrictions">${restrictions(k)}</td>
-<td data-label="Last used">${k.lastUsedAt === null ? html`<span class="hint">never</span>` : formatTime(k.lastUsedAt)}</td>
+<td data-label="Last used">${k.lastUsedAt === null ? html`<span class="hint">never</span>` : formatTime(k.lastUsedAt)} <a href="/devportal/applications/${encodeURIComponent(k.applicationId)}/usage?credential=${encodeURIComponent(k.id)}" aria-label="Usage of ${k.name}">usage</a></td>
 <td data-label="Status">${status(k, now)}</td>
 <td>${k.revokedAt === null ? keyActions(ctx, base, k) : ''}</td>
 </tr>`;

@@ -8,7 +8,7 @@ import type { MemberContext } from '../router.ts';
 /** Who may use applications, keys and subscriptions (admins always may). */
 export const SUBSCRIBER: readonly Role[] = ['subscriber'];
 
-export type AppTab = 'overview' | 'production' | 'sandbox' | 'subscriptions';
+export type AppTab = 'overview' | 'production' | 'sandbox' | 'subscriptions' | 'usage';
 
 /** URL segment ↔ key type: /keys/production, /keys/sandbox. */
 export function keyTypeOf(segment: string | undefined): KeyType {
@@ -47,6 +47,7 @@ export function applicationPage(options: {
     { href: `${base}/keys/production`, label: 'Production Keys', current: tab === 'production' },
     { href: `${base}/keys/sandbox`, label: 'Sandbox Keys', current: tab === 'sandbox' },
     { href: `${base}/subscriptions`, label: 'Subscriptions', current: tab === 'subscriptions' },
+    { href: `${base}/usage`, label: 'Usage', current: tab === 'usage' },
   ];
   return portalPage({
     area: 'devportal',

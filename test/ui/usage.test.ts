@@ -1,0 +1,107 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api, Application } from '../../src/core/model.ts';
+import { DEFAULT_KEY_SETTINGS, PASSWORD, aUser } from '../support/fixtures.ts';
+import { basic, postForm } from '../support/http.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { browserAvailable, launchBrowser, openSession, screenshot, signIn, startTinyBackend, type Backend } from '../support/browser.ts';
+import { publishSampleApi } from './helpers.ts';
+
+/**
+ * Issue 15 §5 end to end: calls through the real gateway are counted in memory, flushed to the store
+ * (about every 10 s), and the Developer Portal shows them per application and per API key, the
+ * Publisher per API and per subscriber, the Admin per tier: SVG charts with a text equivalent, and the
+ * REST endpoint and /metrics say the same.
+ */
+
+const run = browserAvailable('browser tests of usage analytics');
+
+describe.skipIf(!run)('usage you can see (browser)', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let backend: Backend;
+  let browser: Browser;
+  let page: Page;
+  let application: Application;
+  let api: Api;
+  let apiKeyId: string;
+
+  beforeAll(async () => {
+    [server, backend, browser] = await Promise.all([startTestServer(), startTinyBackend(), launchBrowser()]);
+    api = await publishSampleApi(server.services, backend.url);
+    const broken = await server.services.apis.create(api.providerId, {
+      name: 'BrokenAPI',
+      context: '/broken',
+      version: '1.0.0',
+      productionUrl: 'http://127.0.0.1:9',
+      operations: [{ target: '/*', verb: 'GET' }],
+      policies: ['Gold'],
+    });
+    await server.services.apis.changeLifecycle(broken.id, 'Publish');
+    const user = await aUser(server.services, ['subscriber'], 'erin');
+    application = await server.services.applications.create(user.id, { name: 'Erin shop', tokenType: 'OAUTH' });
+    for (const target of [api, broken]) await server.services.subscriptions.subscribe(user.id, { applicationId: application.id, apiId: target.id, throttlingPolicy: 'Gold' });
+    const { client, secret } = await server.services.clients.generateKeys(application, 'PRODUCTION', DEFAULT_KEY_SETTINGS);
+    const token = String((await postForm(`${server.control}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(client.consumerKey, secret) })).body.access_token);
+    const { key, value } = await server.services.apiKeys.generate(user.id, application.id, 'PRODUCTION', { keyName: 'kiosk' });
+    apiKeyId = key.id;
+    const call = (path: string, headers: Record<string, string>) => fetch(`${server.gateway}${path}`, { headers }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push(await call('/pizzashack/1.0.0/status', { authorization: `Bearer ${token}` }));
+    for (let i = 0; i < 2; i += 1) statuses.push(await call('/broken/1.0.0/x', { authorization: `Bearer ${token}` }));
+    for (let i = 0; i < 3; i += 1) statuses.push(await call('/pizzashack/1.0.0/status', { apikey: value }));
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 502, 502, 200, 200, 200]);
+    ({ page } = await openSession(browser, server.control));
+    page.setDefaultTimeout(20_000);
+    await signIn(page, 'erin', PASSWORD);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await backend?.close();
+  });
+
+  const tile = (p: Page, label: string) => p.locator('.tile').filter({ has: p.locator('dt', { hasText: label }) }).locator('dd').textContent();
+
+  it('application usage: totals, an SVG chart with a text equivalent, and a row per credential (API key by name)', async () => {
+    const usageUrl = `/devportal/applications/${application.id}/usage?range=hour`;
+    // The gateway flushes about every 10 s: reload until its counts are in the store.
+    await expect
+      .poll(async () => (await page.goto(usageUrl), tile(page, 'Requests')), { timeout: 40_000, interval: 2000 })
+      .toBe('10');
+    expect(await tile(page, 'Errors (4xx/5xx)')).toBe('2');
+    expect(await tile(page, 'Throttled (429)')).toBe('0');
+    expect(await tile(page, 'Latency p99')).toMatch(/^≤ \d+ (ms|s)$/);
+    expect(await tile(page, 'Last used')).toMatch(/UTC$/);
+    const chart = page.getByRole('img', { name: /Requests and errors, last hour, per minute/ });
+    expect(await chart.count()).toBe(1);
+    expect(await page.locator('#usage-chart-desc').textContent()).toContain('10 requests from Erin shop in the last hour, per minute: 2 errors, 0 throttled');
+    await page.getByText('The chart as a table').click();
+    expect(await page.locator('.usage-data tbody tr').first().textContent()).toContain('10');
+
+    const byCredential = page.getByRole('table', { name: 'Requests per credential' });
+    expect(await byCredential.getByRole('row').filter({ hasText: 'Production API key kiosk' }).getByRole('cell').nth(1).textContent()).toBe('3');
+    expect(await byCredential.getByRole('row').filter({ hasText: 'Production consumer key' }).getByRole('cell').nth(1).textContent()).toBe('7');
+    await screenshot(page, 'devportal-application-usage', { fullPage: true });
+
+    await byCredential.getByRole('link', { name: 'Production API key kiosk' }).click();
+    expect(await page.getByRole('heading', { name: 'Usage of Production API key kiosk' }).count()).toBe(1);
+    expect(await tile(page, 'Requests')).toBe('3');
+    expect(await tile(page, 'Errors (4xx/5xx)')).toBe('0');
+    expect(new URL(page.url()).searchParams.get('credential')).toBe(apiKeyId);
+  });
+
+  it('the API keys table links each key to its usage', async () => {
+    await page.goto(`/devportal/applications/${application.id}/keys/production/api-keys`);
+    await page.getByRole('row').filter({ hasText: 'kiosk' }).getByRole('link', { name: 'Usage of kiosk' }).click();
+    expect(await page.getByRole('heading', { name: 'Usage of Production API key kiosk' }).count()).toBe(1);
+  });
+
+  it('another developer cannot see this application’s usage (404)', async () => {
+    await aUser(server.services, ['subscriber'], 'mallory');
+    const other = await openSession(browser, server.control);
+    await signIn(other.page, 'mallory', PASSWORD);
+    const response = await other.page.goto(`/devportal/applications/${application.id}/usage`);
+    expect(response?.status()).toBe(404);
+    await other.context.close();
+  });
+});
