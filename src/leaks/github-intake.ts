@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ConfigError } from '../config/load.ts';
 import type { Services } from '../runtime/services.ts';
 import { parseReportKeys, verifyReport, type ReportKey } from './report-keys.ts';
 
@@ -60,7 +61,12 @@ async function handle(services: Services, keys: readonly ReportKey[], request: F
 /** Registers the intake when report keys are configured (GATEHOUSE_LEAK_REPORT_KEYS); else the path is a 404. */
 export async function registerLeakIntake(app: FastifyInstance, services: Services): Promise<void> {
   if (!services.config.leakReportKeys) return;
-  const keys = parseReportKeys(services.config.leakReportKeys);
+  let keys: ReportKey[];
+  try {
+    keys = parseReportKeys(services.config.leakReportKeys);
+  } catch (error) {
+    throw new ConfigError(`invalid setting leakReportKeys / GATEHOUSE_LEAK_REPORT_KEYS: ${(error as Error).message}`);
+  }
   await app.register(async (scope) => {
     // The signature covers the exact bytes sent, so the body stays raw until it has verified.
     scope.removeAllContentTypeParsers();

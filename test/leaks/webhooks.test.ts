@@ -99,6 +99,26 @@ describe('outbound webhooks', { timeout: 120_000 }, () => {
     backend.server.close();
   });
 
+  it('a global webhook (admin REST) receives every application\'s events; its secret is shown once', async () => {
+    const backend = await flakyBackend(0);
+    const admin = await restUser(server, ['admin']);
+    const created = await admin.admin.post('/webhooks', { url: backend.url, events: ['credential.revoked'] });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toEqual(expect.stringMatching(/^whsec_/));
+    const listed = await admin.admin.get('/webhooks');
+    expect(listed.text).toContain(String(created.body.id));
+    expect(listed.text).not.toContain(String(created.body.secret));
+    expect((await alice.admin.get('/webhooks')).status).toBe(403);
+    const appId = String((await alice.devportal.post('/applications', { name: 'Anyone', throttlingPolicy: 'Unlimited' })).body.applicationId);
+    expect(await server.services.webhooks.notify('credential.revoked', appId, { credentialType: 'consumerSecret' })).toBe(1);
+    expect(await server.services.webhooks.notify('credential.leaked', appId, {})).toBe(0);
+    await dispatcher.round();
+    expect(backend.received.map((r) => JSON.parse(r.body).type)).toEqual(['credential.revoked']);
+    expect((await admin.admin.get(`/webhooks/${String(created.body.id)}/deliveries`)).body.list).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
+    expect((await admin.admin.del(`/webhooks/${String(created.body.id)}`)).status).toBe(200);
+    backend.server.close();
+  });
+
   it("webhooks are the owner's: another user gets 404; a non-https URL is refused", async () => {
     const appId = String((await alice.devportal.post('/applications', { name: 'Private', throttlingPolicy: 'Unlimited' })).body.applicationId);
     const mallory = await restUser(server);
