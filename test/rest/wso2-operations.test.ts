@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, postForm } from '../support/http.ts';
+import { PASSWORD } from '../support/fixtures.ts';
 import { anApiBody, anonymous, items, restUser, type RestUser } from '../support/rest.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -132,5 +133,21 @@ describe('clean-up', () => {
     expect((await alice.devportal.post(`/applications/${appId}/keys/SANDBOX/clean-up`)).status).toBe(404);
     expect((await alice.devportal.post(`/applications/${appId}/oauth-keys/${MISSING}/clean-up`)).status).toBe(404);
     expect((await bob.devportal.post(`/applications/${appId}/oauth-keys/${mapping}/clean-up`)).status).toBe(404);
+  });
+});
+
+describe('POST /me/change-password', () => {
+  it('changes the password after checking the current one; a wrong one → 400 naming currentPassword; a short new one → 400 naming newPassword', async () => {
+    const carol = await restUser(server);
+    const wrong = await carol.devportal.post('/me/change-password', { currentPassword: 'not-it-at-all', newPassword: 'a-new-password-1' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error[0]!.message).toBe('currentPassword');
+    const short = await carol.devportal.post('/me/change-password', { currentPassword: PASSWORD, newPassword: 'short' });
+    expect(short.status).toBe(400);
+    expect(short.body.error[0]!.message).toBe('newPassword');
+    expect((await carol.devportal.post('/me/change-password', { currentPassword: PASSWORD, newPassword: 'a-new-password-1' })).status).toBe(200);
+    expect(await server.services.users.authenticate(carol.user.username, 'a-new-password-1')).not.toBeNull();
+    expect(await server.services.users.authenticate(carol.user.username, PASSWORD)).toBeNull();
+    expect((await anonymous(server).post('/me/change-password', { currentPassword: 'x', newPassword: 'y' })).status).toBe(401);
   });
 });

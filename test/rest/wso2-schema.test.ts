@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REST_APIS } from '../../src/portal/rest/index.ts';
+import { PASSWORD } from '../support/fixtures.ts';
 import { basic } from '../support/http.ts';
 import { anApiBody, RestClient, restUser, type RestResponse, type RestUser } from '../support/rest.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -117,6 +118,8 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.get('/apis/00000000-0000-4000-8000-000000000000/swagger')).status).toBe(404);
     expect((await sub.get(`/apis/${apiId}/subscription-policies`)).status).toBe(200);
     expect((await sub.get('/settings/application-attributes')).status).toBe(200);
+    expect((await other.post('/me/change-password', { currentPassword: 'wrong-password', newPassword: 'another-password-1' })).status).toBe(400);
+    expect((await other.post('/me/change-password', { currentPassword: PASSWORD, newPassword: PASSWORD })).status).toBe(200);
   });
 
   it('manages applications', async () => {

@@ -6,6 +6,8 @@ export const APP_LIST_ACCESS: Access = { scopes: ['apim:subscribe', 'apim:app_ma
 export const SUBSCRIPTION_ACCESS: Access = { scopes: ['apim:subscribe', 'apim:sub_manage'] };
 export const API_KEY_ACCESS: Access = { scopes: ['apim:api_key', 'apim:subscribe', 'apim:app_manage'] };
 export const SETTINGS_ACCESS: Access = { scopes: ['apim:store_settings', 'apim:subscribe'] };
+/** WSO2: `POST /me/change-password` needs apim:subscribe. */
+export const ME_ACCESS: Access = { scopes: ['apim:subscribe'] };
 export const KEY_MANAGER_ACCESS: Access = { scopes: ['apim:subscribe', 'apim:app_manage'] };
 /** WSO2 lets anyone browse published APIs and tiers. */
 export const PUBLIC_ACCESS: Access = { anonymous: true };

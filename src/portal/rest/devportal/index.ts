@@ -11,6 +11,7 @@ import { applicationRoutes } from './applications.ts';
 import { CATALOG_SCHEMAS } from './catalog-schemas.ts';
 import { catalogRoutes } from './catalog.ts';
 import { keyMappingRoutes } from './key-mapping.ts';
+import { PasswordChangeRequestSchema, meRoutes } from './me.ts';
 import { keySecretRoutes } from './key-secrets.ts';
 import { legacyKeyRoutes } from './legacy-keys.ts';
 import { oauthKeyRoutes } from './oauth-keys.ts';
@@ -23,7 +24,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...applicationExportRoutes, ...subscriptionRoutes, ...securityEventRoutes],
-  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS, ApplicationImport: ApplicationImportRequestSchema },
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...applicationExportRoutes, ...meRoutes, ...subscriptionRoutes, ...securityEventRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS, ApplicationImport: ApplicationImportRequestSchema, CurrentAndNewPasswords: PasswordChangeRequestSchema },
   scopes: DEVPORTAL_SCOPES,
 };
