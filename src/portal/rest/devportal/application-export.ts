@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { DomainError, invalid, notFound } from '../../../core/errors.ts';
+import { DomainError, notFound } from '../../../core/errors.ts';
 import type { Api, Application, User } from '../../../core/model.ts';
 import type { Services } from '../../../runtime/services.ts';
 import { RestError, badRequest } from '../errors.ts';
 import { defineRoute } from '../route-table.ts';
 import { readZip, writeZip } from '../zip.ts';
 import { APP_ACCESS, APP_LIST_ACCESS } from './access.ts';
+import { withAttributeRules } from './application-attributes.ts';
 import { ApplicationInfoSchema } from './application-schemas.ts';
 import { ApiListSchema } from './catalog-schemas.ts';
 import { applicationKey } from './mappers.ts';
@@ -144,10 +145,10 @@ export const applicationExportRoutes = [
       if (query.appOwner && query.appOwner !== user.username) throw new RestError(403, 'applications are imported for the caller only');
       const doc = parseArchive(body.file);
       const info = doc.data.applicationInfo;
-      const input = { name: info.name, throttlingPolicy: info.throttlingPolicy, description: info.description, tokenType: info.tokenType, attributes: info.attributes };
+      const attributes = withAttributeRules(services, info.attributes);
+      const input = { name: info.name, throttlingPolicy: info.throttlingPolicy, description: info.description, tokenType: info.tokenType, attributes };
       const existing = await ownApplicationNamed(services, user, info.name);
       if (existing && query.update !== 'true') throw new RestError(409, `an application named ${info.name} exists; send update=true to update it`);
-      if (!existing && query.update === 'true' && !info.name) throw invalid('file', 'no application name');
       const app = existing ? await services.applications.update(user.id, existing.id, input) : await services.applications.create(user.id, input);
       const skipped = query.skipSubscriptions === 'true' ? [] : await importSubscriptions(services, user, app, doc, query.ignoreTier === 'true');
       if (skipped.length > 0) {
