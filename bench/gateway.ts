@@ -117,6 +117,9 @@ try {
     const quietCredentials = await prepareGatewayBench(quietEnv, backend);
     const quiet = await spawnGatehouse(quietEnv);
     children.push(quiet.child);
+    // Both servers answer one control-plane request first, as any `--role all` deployment does (the portal,
+    // a token): the control plane's per-request context (AsyncLocalStorage) then costs the gateway too.
+    for (const server of [gatehouse, quiet]) await (await fetch(`${server.urls.control}/health/live`)).text();
     // The hand-rolled peer verifies the same JWTs with the Key Manager's public key.
     const peerUrl = await spawnLine('jwt-peer-proxy.ts', { PEER_TARGET: backend, PEER_JWKS_URL: `${gatehouse.urls.control}/oauth2/jwks`, PEER_ISSUER: env.GATEHOUSE_ISSUER }, 'peer');
     const peerPid = children.at(-1)!.pid!;
