@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, type Scenario } from '../support/gateway.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { PASSWORD } from '../support/fixtures.ts';
+import { DEVPORTAL, restToken } from '../support/rest.ts';
 import { mintCredential } from '../../src/core/credentials.ts';
 import { cryptoRandom } from '../../src/core/random.ts';
 
@@ -83,6 +85,15 @@ describe('POST /leaks/github (GitHub secret scanning partner program)', { timeou
     expect(audit.items.map((e) => [e.type, e.actor, e.credentialId])).toEqual(
       expect.arrayContaining([['credential.leaked', 'github', key.id], ['credential.revoked', 'github', key.id]]),
     );
+
+    // The owner sees it through the Developer Portal REST API: where, when, what was done, no secret.
+    const token = await restToken(server, s.app.user.username, PASSWORD, ['apim:subscribe']);
+    const owner = await fetch(`${server.control}${DEVPORTAL}/applications/${s.app.application.id}/leaked-credentials`, { headers: { authorization: `Bearer ${token}` } });
+    const ownerView = (await owner.json()) as { list: Array<Record<string, unknown>> };
+    expect(ownerView.list).toEqual([
+      expect.objectContaining({ credentialType: 'apiKeyProduction', credentialId: key.id, url: 'https://github.com/o/r/blob/abc/config.env', action: 'revoked', revokedTime: expect.any(String) }),
+    ]);
+    expect(JSON.stringify(ownerView)).not.toContain(key.value);
 
     // Replay: the same body again gets the same labels and is not acted on twice.
     const replay = await post(signed(body));
