@@ -21,7 +21,21 @@ export interface Summary {
   totalMs: number;
   byFunction: Array<[string, number]>;
   byPlace: Array<[string, number]>;
+  byCategory: Array<[string, number]>;
 }
+
+/** What a gateway request spends its time on, by function (`name place:line`); the first match wins. */
+const CATEGORIES: Array<[string, RegExp]> = [
+  ['access log (pino, sonic-boom, its fs writes)', /pkg:pino|pkg:@pinojs|pkg:sonic-boom|pkg:quick-format|^writeString \(native\)/],
+  ['AsyncLocalStorage hooks', /node:(internal\/)?async_hooks/],
+  ['crypto (token SHA-256, request-id UUID)', /node:internal\/crypto/],
+  ['Gatehouse code (src/)', / src\//],
+  ['fastify', /pkg:(fastify|find-my-way|toad-cache|avvio|@fastify\/(error|proxy-addr|forwarded))[:]/],
+  ['reply-from + undici (backend request)', /pkg:(@fastify\/reply-from|undici)|wasm:/],
+  ['socket writes (native)', /^(writev|writeLatin1String|writeUtf8String|writeAsciiString|writeBuffer) \(native\)/],
+  ['Node http, streams, events, ticks', /node:/],
+  ['GC', /^\(garbage collector\)/],
+];
 
 /** Where a frame's code lives: `pkg:<name>`, `node:<module>`, `src/<file>`, or V8's pseudo-frames. */
 export function placeOf(url: string, functionName: string): string {
@@ -47,15 +61,19 @@ export function summarise(profile: Profile, fromMs = 0): Summary {
   }
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
+  const byCategory = new Map<string, number>();
   for (const [id, us] of selfByNode) {
     const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
     const place = placeOf(url, functionName);
     const fn = `${functionName || '(anonymous)'} ${place}${url ? `:${lineNumber + 1}` : ''}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us / 1000);
     byPlace.set(place, (byPlace.get(place) ?? 0) + us / 1000);
+    if (place === '(idle)') continue;
+    const category = CATEGORIES.find(([, pattern]) => pattern.test(fn))?.[0] ?? 'other (V8 program, natives)';
+    byCategory.set(category, (byCategory.get(category) ?? 0) + us / 1000);
   }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  return { totalMs: totalUs / 1000, byFunction: sorted(byFunction), byPlace: sorted(byPlace) };
+  return { totalMs: totalUs / 1000, byFunction: sorted(byFunction), byPlace: sorted(byPlace), byCategory: sorted(byCategory) };
 }
 
 export function printSummary(title: string, summary: Summary, top = 25): void {
@@ -63,6 +81,7 @@ export function printSummary(title: string, summary: Summary, top = 25): void {
   const busy = summary.byPlace.filter(([p]) => p !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
   const share = (ms: number) => `${((100 * ms) / busy).toFixed(1)}%`;
   console.log(`\n${title}: ${busy.toFixed(0)} ms busy of ${summary.totalMs.toFixed(0)} ms sampled`);
+  console.table(summary.byCategory.map(([category, ms]) => ({ category, 'self ms': Math.round(ms), share: share(ms) })));
   console.table(summary.byPlace.filter(([p]) => p !== '(idle)').slice(0, top).map(([place, ms]) => ({ place, 'self ms': Math.round(ms), share: share(ms) })));
   console.table(summary.byFunction.filter(([f]) => !f.startsWith('(idle)')).slice(0, top).map(([fn, ms]) => ({ function: fn, 'self ms': Math.round(ms), share: share(ms) })));
 }
