@@ -4,7 +4,7 @@ import type { ApplicationService } from './application-service.ts';
 import type { Changes } from './changes.ts';
 import type { Clock } from './clock.ts';
 import { UniqueViolation, conflict, invalid, notFound } from './errors.ts';
-import type { Subscription } from './model.ts';
+import type { Subscription, SubscriptionStatus, User } from './model.ts';
 import type { Random } from './random.ts';
 import { text } from './validate.ts';
 import type { Page, Paged, Store } from '../store/ports.ts';
@@ -81,6 +81,36 @@ export class SubscriptionService {
       emit({ type: 'subscription.saved', subscription });
       return subscription;
     });
+  }
+
+  /** Subscriptions to an API, for its provider (or an admin): WSO2 publisher `GET /subscriptions?apiId=`. */
+  async listForProvider(actor: User, apiId: string, page: Page): Promise<Paged<Subscription>> {
+    await this.providedApi(actor, apiId);
+    return this.deps.store.subscriptions.list({ ...page, apiId });
+  }
+
+  /**
+   * Blocks or unblocks a subscription to one of the actor's APIs (WSO2 publisher block-subscription):
+   * BLOCKED stops every call, PROD_ONLY_BLOCKED production keys only; the gateway checks it on every call.
+   */
+  async setStatus(actor: User, id: string, status: SubscriptionStatus): Promise<Subscription> {
+    const existing = await this.deps.store.subscriptions.findById(id);
+    if (!existing) throw notFound('subscription');
+    await this.providedApi(actor, existing.apiId).catch(() => {
+      throw notFound('subscription');
+    });
+    return this.deps.changes.run(async (tx, emit) => {
+      const subscription = await tx.subscriptions.update(id, { status, updatedAt: this.deps.clock.now() });
+      if (!subscription) throw notFound('subscription');
+      emit({ type: 'subscription.saved', subscription });
+      return subscription;
+    });
+  }
+
+  private async providedApi(actor: User, apiId: string) {
+    const api = await this.deps.store.apis.findById(apiId);
+    if (!api || (api.providerId !== actor.id && !actor.roles.includes('admin'))) throw notFound('API');
+    return api;
   }
 
   async unsubscribe(ownerId: string, id: string): Promise<void> {

@@ -160,6 +160,11 @@ describe('WSO2 contract: devportal', () => {
     const multi = await sub.post('/applications', { name: 'Multiple' });
     expect((await sub.post('/subscriptions/multiple', [{ applicationId: String(multi.body.applicationId), apiId, throttlingPolicy: 'Gold' }])).status).toBe(200);
     expect((await sub.post('/subscriptions/multiple', [{ applicationId: String(multi.body.applicationId), apiId, throttlingPolicy: 'Nope' }])).status).toBe(400);
+    expect((await pub.get(`/subscriptions?apiId=${apiId}`)).status).toBe(200);
+    expect((await pub.post(`/subscriptions/block-subscription?subscriptionId=${id}&blockState=PROD_ONLY_BLOCKED`)).status).toBe(200);
+    expect((await pub.post(`/subscriptions/block-subscription?subscriptionId=${id}&blockState=NOPE`)).status).toBe(400);
+    expect((await pub.post(`/subscriptions/unblock-subscription?subscriptionId=${id}`)).status).toBe(200);
+    expect((await pub.post('/subscriptions/unblock-subscription?subscriptionId=00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const second = await sub.post('/applications', { name: 'Unsubscribes' });
     const s2 = await sub.post('/subscriptions', { applicationId: String(second.body.applicationId), apiId, throttlingPolicy: 'Gold' });
     expect((await sub.del(`/subscriptions/${String(s2.body.subscriptionId)}`)).status).toBe(200);

@@ -3,6 +3,7 @@ import { PUBLISHER_SCOPES } from './access.ts';
 import { publisherApiRoutes } from './apis.ts';
 import { importRoutes } from './import.ts';
 import { PUBLISHER_SCHEMAS } from './schemas.ts';
+import { PUBLISHER_SUBSCRIPTION_SCHEMAS, publisherSubscriptionRoutes } from './subscriptions.ts';
 
 /** WSO2 Publisher REST API v4. */
 export const publisherApi: RestApi = {
@@ -10,7 +11,7 @@ export const publisherApi: RestApi = {
   version: 'v4',
   description: 'WSO2 API Manager publisher v4 compatible: APIs, resources, scopes, tiers offered, lifecycle and OpenAPI import.',
   basePath: '/api/am/publisher/v4',
-  routes: [...publisherApiRoutes, ...importRoutes],
-  schemas: PUBLISHER_SCHEMAS,
+  routes: [...publisherApiRoutes, ...importRoutes, ...publisherSubscriptionRoutes],
+  schemas: { ...PUBLISHER_SCHEMAS, ...PUBLISHER_SUBSCRIPTION_SCHEMAS },
   scopes: PUBLISHER_SCOPES,
 };
