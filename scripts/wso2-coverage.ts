@@ -21,7 +21,7 @@ const OUT_OF_SCOPE: ReadonlyArray<[RegExp, RegExp, string]> = [
   [/MCP/, /\/mcp-servers/, 'MCP servers'],
   [/AI|LLM|Assistant|Chat|Recommendations/, /\/(ai|llm)-|\/recommendations|\/chat/, 'AI features'],
   [/GraphQL/, /graphql/, 'GraphQL'],
-  [/Monetization|Transaction Records/, /monetiz|\/transaction/, 'monetisation'],
+  [/Monetization|Transaction Records/, /monetiz|\/transaction|change-business-plan/, 'monetisation'],
   [/External Stores|Marketplace/, /external-stores|marketplace/, 'marketplace'],
   [/Tenant|Organizations/, /\/tenants|\/organizations|organization-information|tenant-/, 'multi-tenancy (one organisation per installation)'],
   [/AWS Lambda|Integrated APIs|Platform Gateways|Environments/, /amznResourceNames|\/environments|platform-gateways/, 'third-party gateways and backends'],
