@@ -5,7 +5,9 @@ import { redact, type CredentialMatch } from './credential-pattern.ts';
 /** Where a credential was found: a file on disk, or a blob of a git commit. */
 export type FindingLocation =
   | { source: 'file'; path: string; line: number; column: number }
-  | { source: 'git'; commit: string; path: string; line: number; column: number };
+  | { source: 'git'; commit: string; path: string; line: number; column: number }
+  /** A file as staged in git's index (`scan --staged`, the pre-commit hook). */
+  | { source: 'staged'; path: string; line: number; column: number };
 
 /**
  * One credential found at one place. It never holds the credential: only its kind, a displayable
@@ -24,5 +26,5 @@ export function findingOf(match: CredentialMatch, location: FindingLocation): Fi
 
 export function describeLocation(location: FindingLocation): string {
   const at = `${location.path}:${location.line}:${location.column}`;
-  return location.source === 'git' ? `${location.commit.slice(0, 12)}:${at}` : at;
+  return location.source === 'git' ? `${location.commit.slice(0, 12)}:${at}` : location.source === 'staged' ? `(staged) ${at}` : at;
 }

@@ -6,7 +6,8 @@ import { TextScanner, looksBinary } from './text-scanner.ts';
 
 /** Where a blob first appeared: the oldest commit (in `git log --reverse` order) that added it at a path. */
 interface BlobOrigin {
-  commit: string;
+  /** null: the blob is staged in the index, not yet in a commit. */
+  commit: string | null;
   path: string;
 }
 
@@ -90,7 +91,8 @@ async function scanBlobs(repo: string, origins: Map<string, BlobOrigin>, stats: 
     if (!blob.scanner) return;
     stats.bytes += chunk.length;
     for (const m of blob.scanner.push(chunk, final)) {
-      out.push(findingOf(m, { source: 'git', commit: blob.origin.commit, path: blob.origin.path, line: m.line, column: m.column }));
+      const { commit, path } = blob.origin;
+      out.push(findingOf(m, commit === null ? { source: 'staged', path, line: m.line, column: m.column } : { source: 'git', commit, path, line: m.line, column: m.column }));
     }
   };
   for await (const data of git.stdout as AsyncIterable<Buffer>) {
@@ -129,6 +131,36 @@ async function scanBlobs(repo: string, origins: Map<string, BlobOrigin>, stats: 
   }
   const code = await closed;
   if (code !== 0) throw new GitError(`git cat-file failed in ${repo}: ${stderr.trim() || `exit ${code}`}`);
+}
+
+/**
+ * The blobs staged for the next commit (added, copied, modified or changed type): what a pre-commit
+ * hook must check, whatever the working tree holds.
+ */
+async function stagedBlobs(repo: string): Promise<Map<string, BlobOrigin>> {
+  const git = spawn('git', ['-C', repo, 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMT'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  git.stdout.on('data', (d: Buffer) => chunks.push(d));
+  git.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => git.once('close', resolve));
+  if (code !== 0) throw new GitError(`git diff --cached failed in ${repo}: ${stderr.trim() || `exit ${code}`}`);
+  // -z: ":<old mode> <new mode> <old> <new> <status>\0<path>\0" per file, paths unquoted.
+  const fields = Buffer.concat(chunks).toString('utf8').split('\0');
+  const origins = new Map<string, BlobOrigin>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, newMode, , blob] = fields[i]!.slice(1).split(' ');
+    if (blob && newMode !== '160000' && !origins.has(blob)) origins.set(blob, { commit: null, path: fields[i + 1]! });
+  }
+  return origins;
+}
+
+/** Scans what is staged in the repository at `repo` (`scan --staged`). */
+export async function scanStaged(repo: string, options: { binary?: boolean } = {}): Promise<{ findings: Finding[]; stats: ScanStats }> {
+  const stats: ScanStats = { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+  const findings: Finding[] = [];
+  await scanBlobs(repo, await stagedBlobs(repo), stats, findings, options.binary ?? false);
+  return { findings, stats };
 }
 
 /** Scans every blob reachable from any ref of the repository at `repo`, each once. */

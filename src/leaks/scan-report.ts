@@ -51,7 +51,7 @@ export function formatSarif(result: ScanResult): string {
   }));
   const results = result.findings.map((f) => {
     const status = result.status?.get(f.sha256);
-    const where = f.location.source === 'git' ? ` in commit ${f.location.commit}` : '';
+    const where = f.location.source === 'git' ? ` in commit ${f.location.commit}` : f.location.source === 'staged' ? ' (staged)' : '';
     return {
       ruleId: ruleId(f.kind),
       ruleIndex: CREDENTIAL_KINDS.indexOf(f.kind),

@@ -7,7 +7,7 @@ import { mintCredential, type CredentialKind } from '../../src/core/credentials.
 import { cryptoRandom } from '../../src/core/random.ts';
 import { findCredentials } from '../../src/leaks/credential-pattern.ts';
 import { scanPaths } from '../../src/leaks/file-scan.ts';
-import { scanGitHistory } from '../../src/leaks/git-scan.ts';
+import { scanGitHistory, scanStaged } from '../../src/leaks/git-scan.ts';
 import { TextScanner } from '../../src/leaks/text-scanner.ts';
 import { BIN } from '../support/process.ts';
 
@@ -84,6 +84,21 @@ describe('gatehouse scan', { timeout: 120_000 }, () => {
     expect(byKind.apiKeyProduction).toEqual({ source: 'git', commit: first, path: 'config/app.env', line: 2, column: 9 });
     expect(byKind.consumerSecret).toEqual({ source: 'git', commit: first, path: 'client.json', line: 1, column: 13 });
     expect(byKind.accessToken).toEqual({ source: 'git', commit: first, path: 'notes with space.txt', line: 3, column: 3 });
+  });
+
+  it('--staged: what the next commit would hold, not what the working tree holds (a pre-commit hook)', async () => {
+    const staged = mint('refreshToken');
+    const unstaged = mint('apiKeySandbox');
+    writeFileSync(join(dir, 'staged.txt'), `${staged}\n`);
+    git(dir, 'add', 'staged.txt');
+    writeFileSync(join(dir, 'staged.txt'), 'cleaned in the working tree, not in the index\n');
+    writeFileSync(join(dir, 'client.json'), `{"secret": "${unstaged}"}\n`);
+    const { findings } = await scanStaged(dir);
+    expect(findings.map((f) => [f.kind, f.location])).toEqual([['refreshToken', { source: 'staged', path: 'staged.txt', line: 1, column: 1 }]]);
+    git(dir, 'rm', '-q', '--cached', '-f', 'staged.txt');
+    git(dir, 'checkout', '-q', 'client.json');
+    rmSync(join(dir, 'staged.txt'));
+    expect((await scanStaged(dir)).findings).toEqual([]);
   });
 
   it('the command never prints a whole credential, and exits 1 when it found one, 0 when not, 2 on a usage error', () => {

@@ -2,11 +2,12 @@ import { Command, Option } from 'commander';
 import { LeakCheckClient, LeakCheckError } from '../../leaks/leak-check-client.ts';
 import { scanPaths, type ScanStats } from '../../leaks/file-scan.ts';
 import type { Finding } from '../../leaks/finding.ts';
-import { GitError, scanGitHistory } from '../../leaks/git-scan.ts';
+import { GitError, scanGitHistory, scanStaged } from '../../leaks/git-scan.ts';
 import { formatJson, formatSarif, formatText, type LiveStatus, type ScanResult } from '../../leaks/scan-report.ts';
 
 interface ScanOptions {
   git?: boolean;
+  staged?: boolean;
   json?: boolean;
   sarif?: boolean;
   check?: boolean;
@@ -25,17 +26,18 @@ class UsageError extends Error {}
 
 function validate(opts: ScanOptions): void {
   if (opts.json && opts.sarif) throw new UsageError('choose one of --json and --sarif');
+  if (opts.git && opts.staged) throw new UsageError('choose one of --git and --staged');
   if (opts.revoke && !opts.check) opts.check = true;
   if (opts.check && !opts.server) throw new UsageError('--check and --revoke need --server <url> (or GATEHOUSE_SERVER)');
   if (opts.check && !opts.token) throw new UsageError('--check and --revoke need an admin REST token: --token or GATEHOUSE_ADMIN_TOKEN');
 }
 
 async function collect(paths: string[], opts: ScanOptions): Promise<{ findings: Finding[]; stats: ScanStats }> {
-  if (!opts.git) return scanPaths(paths, { excludeDirs: opts.exclude, binary: opts.binary ?? false });
+  if (!opts.git && !opts.staged) return scanPaths(paths, { excludeDirs: opts.exclude, binary: opts.binary ?? false });
   const findings: Finding[] = [];
   const stats: ScanStats = { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
   for (const repo of paths) {
-    const one = await scanGitHistory(repo, { binary: opts.binary ?? false });
+    const one = await (opts.staged ? scanStaged : scanGitHistory)(repo, { binary: opts.binary ?? false });
     findings.push(...one.findings);
     stats.files += one.stats.files;
     stats.bytes += one.stats.bytes;
@@ -68,7 +70,7 @@ async function run(paths: string[], opts: ScanOptions): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const mb = stats.bytes / 1e6;
   process.stderr.write(
-    `scanned ${stats.files} ${opts.git ? 'blobs' : 'files'} (${mb.toFixed(1)} MB, ${stats.skippedBinary} binary skipped${stats.unreadable ? `, ${stats.unreadable} unreadable` : ''}) in ${seconds.toFixed(2)} s: ${findings.length} credential(s) found\n`,
+    `scanned ${stats.files} ${opts.git || opts.staged ? 'blobs' : 'files'} (${mb.toFixed(1)} MB, ${stats.skippedBinary} binary skipped${stats.unreadable ? `, ${stats.unreadable} unreadable` : ''}) in ${seconds.toFixed(2)} s: ${findings.length} credential(s) found\n`,
   );
   if (!result.status) return findings.length > 0 ? SCAN_EXIT.found : SCAN_EXIT.clean;
   const live = [...result.status.values()].filter((s) => s === 'live' || s === 'revoked' || s === 'unverifiable');
@@ -80,6 +82,7 @@ export function scanCommand(): Command {
     .description('find Gatehouse credentials in files, directories or git history; exit 1 when found (or live, with --check)')
     .argument('[paths...]', 'files and directories to scan (with --git: repositories); default .')
     .option('--git', 'scan every commit of every ref (deleted files included) instead of the files on disk')
+    .option('--staged', 'scan the files staged in git\'s index (a pre-commit hook) instead of the files on disk')
     .option('--json', 'print findings as JSON')
     .option('--sarif', 'print findings as SARIF 2.1.0')
     .option('--check', 'ask a Gatehouse server which found credentials are live (sends SHA-256 hashes only)')
