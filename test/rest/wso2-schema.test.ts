@@ -242,6 +242,15 @@ describe('WSO2 contract: devportal', () => {
 });
 
 describe('WSO2 contract: admin', () => {
+  it("lists, reads and deletes any user's applications", async () => {
+    const doomed = await sub.post('/applications', { name: 'AdminDoomed' });
+    const id = String(doomed.body.applicationId);
+    expect((await admin.get('/applications?limit=5')).status).toBe(200);
+    expect((await admin.get(`/applications/${id}`)).status).toBe(200);
+    expect((await admin.del(`/applications/${id}`)).status).toBe(200);
+    expect((await admin.get(`/applications/${id}`)).status).toBe(404);
+  });
+
   it('manages application and subscription throttling policies', async () => {
     for (const level of ['application', 'subscription'] as const) {
       const base = `/throttling/policies/${level}`;

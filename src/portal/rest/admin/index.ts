@@ -1,5 +1,6 @@
 import type { RestApi } from '../route-table.ts';
 import { ADMIN_SCOPES } from './access.ts';
+import { ADMIN_APPLICATION_SCHEMAS, adminApplicationRoutes } from './applications.ts';
 import { LEAK_SCHEMAS, adminLeakRoutes } from './leaks.ts';
 import { adminPolicyRoutes } from './policies.ts';
 import { ADMIN_SCHEMAS } from './schemas.ts';
@@ -11,7 +12,7 @@ export const adminApi: RestApi = {
   version: 'v4',
   description: 'WSO2 API Manager admin v4 compatible: application and subscription throttling policies; users and roles.',
   basePath: '/api/am/admin/v4',
-  routes: [...adminPolicyRoutes, ...adminUserRoutes, ...adminLeakRoutes],
-  schemas: { ...ADMIN_SCHEMAS, ...LEAK_SCHEMAS },
+  routes: [...adminPolicyRoutes, ...adminUserRoutes, ...adminLeakRoutes, ...adminApplicationRoutes],
+  schemas: { ...ADMIN_SCHEMAS, ...LEAK_SCHEMAS, ...ADMIN_APPLICATION_SCHEMAS },
   scopes: ADMIN_SCOPES,
 };
