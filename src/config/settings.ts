@@ -138,6 +138,12 @@ export const SETTINGS = {
     doc: "Public keys that sign leak reports (GitHub secret scanning): a file path or the text itself, either PEM blocks or GitHub's /meta/public_keys/secret_scanning JSON. Unset: POST /leaks/github answers 404. Never fetched.",
     schema: z.string().min(1),
   },
+  webhookAllowPrivate: {
+    env: 'GATEHOUSE_WEBHOOK_ALLOW_PRIVATE',
+    doc: 'Whether webhooks may target loopback and private addresses (and use http there). Off: https to public hosts only, so a webhook cannot reach the internal network.',
+    schema: bool,
+    default: false,
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -97,7 +97,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   const audit = new AuditLog({ store, clock, random, log });
   const auditContext = new AuditContext();
   auditCredentialServices({ apiKeys, clients }, audit, auditContext);
-  const webhooks: WebhookService = new WebhookService({ store, box, clock, random, onQueued: () => webhookDispatcher.kick() });
+  const webhooks: WebhookService = new WebhookService({ store, box, clock, random, onQueued: () => webhookDispatcher.kick(), allowPrivate: config.webhookAllowPrivate });
   const webhookDispatcher = new WebhookDispatcher({ store, webhooks, clock, log });
   const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, auditContext, webhooks, peppered: Boolean(config.tokenPepper), action: config.leakAction });
   return {

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { randomIdentifier } from '../core/credentials.ts';
 import { invalid, notFound } from '../core/errors.ts';
+import { ipAllowed, parseIpList } from '../core/ip-match.ts';
 import type { Random } from '../core/random.ts';
 import type { SecretBox } from '../core/secret-box.ts';
 import type { Store, Webhook, WebhookDelivery } from '../store/ports.ts';
@@ -15,18 +16,31 @@ interface Deps {
   random: Random;
   /** Called after deliveries were queued, so they go out now rather than at the next poll. */
   onQueued?: () => void;
+  /** GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: accept loopback and private addresses (http allowed there). */
+  allowPrivate: boolean;
 }
 
-function webhookUrl(value: string): string {
+/** Loopback, private, shared, link-local and unspecified ranges (RFC 1918, 6598, 3927, 4193, 4291). */
+const PRIVATE_RANGES = parseIpList(['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '::/128', '::1/128', 'fc00::/7', 'fe80::/10']);
+
+/**
+ * A webhook target. Subscribers register these, and the server then POSTs to them: by default only
+ * https to a public host, so a webhook cannot be aimed at the control plane's own network (SSRF).
+ * Only literal addresses and `localhost` are recognised; a public name resolving to a private address
+ * is not (redirects are never followed, so one cannot lead there either).
+ */
+export function webhookUrl(value: string, allowPrivate: boolean): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw invalid('url', 'url must be an absolute URL');
   }
-  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw invalid('url', 'url must use https (http only on loopback)');
   if (value.length > 2000) throw invalid('url', 'url is too long');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const internal = host === 'localhost' || host.endsWith('.localhost') || ipAllowed(PRIVATE_RANGES, host);
+  if (internal && !allowPrivate) throw invalid('url', 'url must not point at a loopback or private address');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && internal)) throw invalid('url', 'url must use https (http only to a loopback or private address, where allowed)');
   return value;
 }
 
@@ -47,7 +61,7 @@ export class WebhookService {
       id: this.deps.random.uuid(),
       applicationId: input.applicationId,
       ownerId: input.ownerId,
-      url: webhookUrl(input.url),
+      url: webhookUrl(input.url, this.deps.allowPrivate),
       secretEnc: this.deps.box.seal(secret),
       events,
       createdAt: this.deps.clock.now(),

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.ts';
+import { webhookUrl } from '../../src/webhooks/webhook-service.ts';
 import { restUser, type RestUser } from '../support/rest.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -33,7 +34,7 @@ describe('outbound webhooks', { timeout: 120_000 }, () => {
   let dispatcher: WebhookDispatcher;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true' });
     alice = await restUser(server);
     // The test drives delivery rounds itself, on the server's adjustable clock.
     await server.services.webhookDispatcher.stop();
@@ -117,6 +118,15 @@ describe('outbound webhooks', { timeout: 120_000 }, () => {
     expect((await admin.admin.get(`/webhooks/${String(created.body.id)}/deliveries`)).body.list).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
     expect((await admin.admin.del(`/webhooks/${String(created.body.id)}`)).status).toBe(200);
     backend.server.close();
+  });
+
+  it('by default a webhook must be https to a public host: loopback, private and link-local targets are refused (SSRF)', () => {
+    expect(webhookUrl('https://hooks.example.com/x', false)).toBe('https://hooks.example.com/x');
+    for (const url of ['http://hooks.example.com/x', 'https://127.0.0.1/x', 'https://localhost:9443/', 'https://10.1.2.3/', 'https://169.254.169.254/latest', 'https://[::1]/', 'https://[fd00::1]/', 'https://192.168.0.1/', 'https://0.0.0.0/']) {
+      expect(() => webhookUrl(url, false), url).toThrow(/private|https/);
+    }
+    expect(webhookUrl('http://127.0.0.1:8080/hook', true)).toBe('http://127.0.0.1:8080/hook');
+    expect(() => webhookUrl('http://hooks.example.com/x', true)).toThrow(/https/);
   });
 
   it("webhooks are the owner's: another user gets 404; a non-https URL is refused", async () => {
