@@ -33,6 +33,16 @@ describe('publisher subscriptions', () => {
     ]);
   });
 
+  it("names the subscriber to the API's provider only; the API's document for the publisher", async () => {
+    const info = await pat.publisher.get(`/subscriptions/${subscriptionId}/subscriber-info`);
+    expect(info.status).toBe(200);
+    expect(info.body).toEqual({ name: sam.user.username, claims: [] });
+    expect((await otherPublisher.publisher.get(`/subscriptions/${subscriptionId}/subscriber-info`)).status).toBe(404);
+    const swagger = await pat.publisher.get(`/apis/${api.id}/swagger`);
+    expect(swagger.status).toBe(200);
+    expect(Object.keys(swagger.body.paths)).toEqual(['/menu', '/order']);
+  });
+
   it('blocks (all, then production only) and unblocks; the gateway answers 401 900907 while blocked (as WSO2)', async () => {
     expect((await call()).status).toBe(200);
     expect((await pat.publisher.post(`/subscriptions/block-subscription?subscriptionId=${subscriptionId}&blockState=BLOCKED`)).status).toBe(200);

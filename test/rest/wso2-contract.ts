@@ -114,6 +114,12 @@ export const WSO2_ERRATA: ReadonlyArray<{ api: Wso2ApiName; pointer: string; why
     schema: { type: 'object' },
   },
   {
+    api: 'publisher',
+    pointer: '/paths/~1apis~1{apiId}~1swagger/get/responses/200/content/application~1json/schema',
+    why: 'as in the devportal document: typed as a string, sent as the OpenAPI document itself',
+    schema: { type: 'object' },
+  },
+  {
     api: 'devportal',
     pointer: '/paths/~1apis~1{apiId}~1subscription-policies/get/responses/200/content/application~1json/schema',
     why: 'typed as one ThrottlingPolicy; WSO2 (ApisApiServiceImpl) answers with the list of the API\'s tiers',

@@ -80,6 +80,7 @@ describe('WSO2 contract: publisher', () => {
     expect((await pub.put(`/apis/${apiId}`, { ...anApiBody(), context: String(created.body.context), description: 'updated' })).status).toBe(200);
     expect((await pub.get('/apis?limit=5')).status).toBe(200);
     expect((await pub.get(`/apis/${apiId}/lifecycle-state`)).status).toBe(200);
+    expect((await pub.get(`/apis/${apiId}/swagger`)).status).toBe(200);
     expect((await pub.post(`/apis/change-lifecycle?apiId=${apiId}&action=Publish`)).status).toBe(200);
     expect((await pub.post(`/apis/change-lifecycle?apiId=${apiId}&action=Nonsense`)).status).toBe(400);
     expect((await pub.get('/throttling-policies/subscription')).status).toBe(200);
@@ -161,6 +162,8 @@ describe('WSO2 contract: devportal', () => {
     expect((await sub.post('/subscriptions/multiple', [{ applicationId: String(multi.body.applicationId), apiId, throttlingPolicy: 'Gold' }])).status).toBe(200);
     expect((await sub.post('/subscriptions/multiple', [{ applicationId: String(multi.body.applicationId), apiId, throttlingPolicy: 'Nope' }])).status).toBe(400);
     expect((await pub.get(`/subscriptions?apiId=${apiId}`)).status).toBe(200);
+    expect((await pub.get(`/subscriptions/${id}/subscriber-info`)).status).toBe(200);
+    expect((await pub.get('/subscriptions/00000000-0000-4000-8000-000000000000/subscriber-info')).status).toBe(404);
     expect((await pub.post(`/subscriptions/block-subscription?subscriptionId=${id}&blockState=PROD_ONLY_BLOCKED`)).status).toBe(200);
     expect((await pub.post(`/subscriptions/block-subscription?subscriptionId=${id}&blockState=NOPE`)).status).toBe(400);
     expect((await pub.post(`/subscriptions/unblock-subscription?subscriptionId=${id}`)).status).toBe(200);

@@ -2,6 +2,7 @@ import type { RestApi } from '../route-table.ts';
 import { PUBLISHER_SCOPES } from './access.ts';
 import { publisherApiRoutes } from './apis.ts';
 import { importRoutes } from './import.ts';
+import { PUBLISHER_DEFINITION_SCHEMAS, publisherDefinitionRoutes } from './definitions.ts';
 import { PUBLISHER_SCHEMAS } from './schemas.ts';
 import { PUBLISHER_SUBSCRIPTION_SCHEMAS, publisherSubscriptionRoutes } from './subscriptions.ts';
 
@@ -11,7 +12,7 @@ export const publisherApi: RestApi = {
   version: 'v4',
   description: 'WSO2 API Manager publisher v4 compatible: APIs, resources, scopes, tiers offered, lifecycle and OpenAPI import.',
   basePath: '/api/am/publisher/v4',
-  routes: [...publisherApiRoutes, ...importRoutes, ...publisherSubscriptionRoutes],
-  schemas: { ...PUBLISHER_SCHEMAS, ...PUBLISHER_SUBSCRIPTION_SCHEMAS },
+  routes: [...publisherApiRoutes, ...importRoutes, ...publisherSubscriptionRoutes, ...publisherDefinitionRoutes],
+  schemas: { ...PUBLISHER_SCHEMAS, ...PUBLISHER_SUBSCRIPTION_SCHEMAS, ...PUBLISHER_DEFINITION_SCHEMAS },
   scopes: PUBLISHER_SCOPES,
 };
