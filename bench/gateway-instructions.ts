@@ -23,6 +23,8 @@ function waitForLine(child: ChildProcess, prefix: string, timeoutMs = 300_000): 
       const match = new RegExp(`^${prefix}: (\\S+)$`, 'm').exec(out);
       if (match) {
         clearTimeout(timer);
+        // From here on the output (access lines) is read and dropped, never accumulated.
+        for (const stream of [child.stdout, child.stderr]) stream?.off('data', onData).resume();
         resolve(match[1]!);
       }
     };
@@ -74,7 +76,8 @@ try {
     GATEHOUSE_ISSUER: 'https://gatehouse.bench',
     GATEHOUSE_ROLE: 'gateway',
     GATEHOUSE_GATEWAY_PORT: '0',
-    GATEHOUSE_LOG_LEVEL: 'error',
+    // Default settings (info: one access line per request) unless BENCH_LOG_LEVEL says otherwise.
+    GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   };
   const credentials = await prepareGatewayBench(env, target);
 

@@ -51,6 +51,7 @@ function row(label: string, runs: Sample[], baseline: Sample[] | null, peer?: Sa
   const pick = (f: (s: Sample) => number) => median(runs.map(f));
   const vs = (f: (s: Sample, b: Sample) => number) => (baseline ? median(runs.map((s, i) => f(s, baseline[i]!))) : null);
   const throughput = vs((s, b) => s.result.requestsPerSecond / b.result.requestsPerSecond);
+  const ratios = baseline ? runs.map((s, i) => s.result.requestsPerSecond / baseline[i]!.result.requestsPerSecond) : [];
   const cpu = vs((s, b) => s.cpuMicrosPerRequest / b.cpuMicrosPerRequest);
   const vsPeer = peer ? median(runs.map((s, i) => s.result.requestsPerSecond / peer[i]!.result.requestsPerSecond)) : null;
   return {
@@ -59,6 +60,7 @@ function row(label: string, runs: Sample[], baseline: Sample[] | null, peer?: Sa
     'p50 ms': pick((s) => s.result.p50Ms),
     'p99 ms': pick((s) => s.result.p99Ms),
     'vs baseline': throughput === null ? '100%' : percent(throughput),
+    'vs baseline, rounds': ratios.length ? `${percent(Math.min(...ratios))}–${percent(Math.max(...ratios))}` : '',
     'vs peer': vsPeer === null ? '' : percent(vsPeer),
     'p99 Δ ms': vs((s, b) => s.result.p99Ms - b.result.p99Ms) ?? 0,
     'proxy CPU µs/req': Math.round(pick((s) => s.cpuMicrosPerRequest)),
