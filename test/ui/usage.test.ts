@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api, Application } from '../../src/core/model.ts';
+import { ADMIN_PASSWORD } from '../support/server.ts';
 import { DEFAULT_KEY_SETTINGS, PASSWORD, aUser } from '../support/fixtures.ts';
+import { RestClient, restToken } from '../support/rest.ts';
 import { basic, postForm } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { browserAvailable, launchBrowser, openSession, screenshot, signIn, startTinyBackend, type Backend } from '../support/browser.ts';
@@ -103,5 +105,42 @@ describe.skipIf(!run)('usage you can see (browser)', { timeout: 120_000 }, () =>
     const response = await other.page.goto(`/devportal/applications/${application.id}/usage`);
     expect(response?.status()).toBe(404);
     await other.context.close();
+  });
+
+  it('REST: GET /applications/{applicationId}/usage answers the same numbers, per credential too; someone else gets 404', async () => {
+    const erin = new RestClient(server, { authorization: `Bearer ${await restToken(server, 'erin', PASSWORD)}` });
+    const usage = await erin.request('GET', `/applications/${application.id}/usage?range=hour`);
+    expect(usage.status).toBe(200);
+    expect(usage.body).toMatchObject({ range: 'hour', stepSeconds: 60, requests: 10, errors: 2, throttled: 0 });
+    expect((usage.body.series as unknown as unknown[]).length).toBe(60);
+    expect(usage.body.byCredential).toEqual(expect.arrayContaining([expect.objectContaining({ credentialId: apiKeyId, requests: 3, errors: 0 })]));
+    const one = await erin.request('GET', `/applications/${application.id}/usage?range=day&credentialId=${apiKeyId}`);
+    expect(one.body).toMatchObject({ range: 'day', requests: 3 });
+    const mallory = new RestClient(server, { authorization: `Bearer ${await restToken(server, 'mallory', PASSWORD)}` });
+    expect((await mallory.request('GET', `/applications/${application.id}/usage`)).status).toBe(404);
+  });
+
+  it('Publisher sees the API per subscriber; Admin sees every tier; /metrics has a bounded series per API and status class', async () => {
+    const admin = await openSession(browser, server.control);
+    admin.page.setDefaultTimeout(20_000);
+    await signIn(admin.page, 'admin', ADMIN_PASSWORD);
+    await admin.page.goto(`/publisher/apis/${api.id}/usage?range=hour`);
+    expect(await tile(admin.page, 'Requests')).toBe('8');
+    const subscriber = admin.page.getByRole('table', { name: 'Requests per subscribing application' }).getByRole('row').filter({ hasText: 'Erin shop' });
+    expect(await subscriber.textContent()).toContain('erin');
+    expect(await subscriber.getByRole('cell').nth(1).textContent()).toBe('8');
+    await screenshot(admin.page, 'publisher-api-usage', { fullPage: true });
+
+    await admin.page.getByRole('navigation', { name: 'Portals' }).getByRole('link', { name: 'Admin' }).click();
+    await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    await admin.page.getByRole('link', { name: 'Last hour' }).click();
+    expect(await tile(admin.page, 'Requests')).toBe('10');
+    const tier = admin.page.getByRole('table', { name: 'Requests per application tier' }).getByRole('row').filter({ hasText: application.throttlingPolicy });
+    expect(await tier.getByRole('cell').nth(1).textContent()).toBe('10');
+    await admin.context.close();
+
+    const metrics = await (await fetch(`${server.gateway}/metrics`)).text();
+    expect(metrics).toContain(`gatehouse_gateway_requests_total{api="${api.id}",status_class="2xx"} 8`);
+    expect(metrics).not.toContain(application.id);
   });
 });

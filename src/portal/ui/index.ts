@@ -13,6 +13,8 @@ import { registerOAuthKeys } from './devportal/oauth-keys.ts';
 import { registerSecurity } from './devportal/security.ts';
 import { registerSubscriptions } from './devportal/subscriptions.ts';
 import { registerUsage } from './devportal/usage.ts';
+import { registerAdminUsage } from './admin/usage.ts';
+import { registerApiUsage } from './publisher/usage.ts';
 import { messagePage } from './layout.ts';
 import { registerPublisher } from './publisher/index.ts';
 import { UiRouter } from './router.ts';
@@ -61,6 +63,8 @@ export async function registerPortalUi(app: FastifyInstance, services: Services)
     registerApiKeys(router);
     registerSubscriptions(router);
     registerUsage(router);
+    registerApiUsage(router);
+    registerAdminUsage(router);
     registerSecurity(router);
     registerPublisher(router);
     registerAdmin(router);

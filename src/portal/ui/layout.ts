@@ -35,6 +35,7 @@ const AREAS: Record<Area, { title: string; home: string; roles: readonly Role[];
       { key: 'tiers', href: '/admin/throttling/application', label: 'Throttling policies' },
       { key: 'users', href: '/admin/users', label: 'Users and roles' },
       { key: 'audit', href: '/admin/audit', label: 'Audit log' },
+      { key: 'usage', href: '/admin/usage', label: 'Usage' },
     ],
   },
 };

@@ -17,6 +17,7 @@ import { legacyKeyRoutes } from './legacy-keys.ts';
 import { oauthKeyRoutes } from './oauth-keys.ts';
 import { SECURITY_SCHEMAS, securityEventRoutes } from './security-events.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
+import { USAGE_SCHEMAS, usageRoutes } from './usage.ts';
 
 /** WSO2 Developer Portal REST API v3. */
 export const devportalApi: RestApi = {
@@ -24,7 +25,7 @@ export const devportalApi: RestApi = {
   version: 'v3',
   description: 'WSO2 API Manager devportal v3 compatible: applications, keys, tokens, API keys, subscriptions and the API catalogue.',
   basePath: '/api/am/devportal/v3',
-  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...applicationExportRoutes, ...meRoutes, ...subscriptionRoutes, ...securityEventRoutes],
-  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS, ApplicationImport: ApplicationImportRequestSchema, CurrentAndNewPasswords: PasswordChangeRequestSchema },
+  routes: [...catalogRoutes, ...apiDefinitionRoutes, ...applicationRoutes, ...oauthKeyRoutes, ...keySecretRoutes, ...keyMappingRoutes, ...legacyKeyRoutes, ...apiKeyRoutes, ...apiKeyBindingRoutes, ...applicationAttributeRoutes, ...applicationExportRoutes, ...meRoutes, ...subscriptionRoutes, ...securityEventRoutes, ...usageRoutes],
+  schemas: { ...APPLICATION_SCHEMAS, ...CATALOG_SCHEMAS, ...SECURITY_SCHEMAS, ...API_KEY_BINDING_SCHEMAS, ...APPLICATION_ATTRIBUTE_SCHEMAS, ApplicationImport: ApplicationImportRequestSchema, CurrentAndNewPasswords: PasswordChangeRequestSchema, ...USAGE_SCHEMAS },
   scopes: DEVPORTAL_SCOPES,
 };

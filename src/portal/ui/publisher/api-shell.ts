@@ -7,7 +7,7 @@ import type { MemberContext } from '../router.ts';
 /** Who may use the Publisher (admins always may). */
 export const PUBLISHER: readonly Role[] = ['publisher'];
 
-export type ApiTab = 'basic' | 'endpoints' | 'resources' | 'scopes' | 'lifecycle';
+export type ApiTab = 'basic' | 'endpoints' | 'resources' | 'scopes' | 'lifecycle' | 'usage';
 
 export const apiBase = (api: Pick<Api, 'id'>): string => `/publisher/apis/${encodeURIComponent(api.id)}`;
 
@@ -48,6 +48,7 @@ export function apiPage(options: { ctx: MemberContext; api: Api; tab: ApiTab; ti
     ['scopes', `${base}/scopes`, 'Local scopes'],
     ['resources', `${base}/resources`, 'Resources'],
     ['lifecycle', `${base}/lifecycle`, 'Lifecycle'],
+    ['usage', `${base}/usage`, 'Usage'],
   ];
   return portalPage({
     area: 'publisher',
