@@ -117,6 +117,7 @@ describe('P05: another user\'s objects are 404, exactly like missing ones, and s
     mapApplicationKeys: { consumerKey: 'attackerKey1234', consumerSecret: 'attacker-secret-of-28-chars!', keyType: 'SANDBOX' },
     associateAppAPIKey: { keyUUID: 'KEY', apiUUID: 'KEY' },
     dissociateAppAPIKey: { keyUUID: 'KEY' },
+    addApplicationWebhook: { url: 'https://hooks.example.com/attacker' },
   };
 
   it('every devportal route that takes an application or subscription id', async () => {
