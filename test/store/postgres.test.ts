@@ -4,6 +4,7 @@ import { announceSkip, freshPostgresDatabase, postgresUrl } from '../support/ser
 import { describeStoreConformance } from './conformance.ts';
 import { describeHousekeepingConformance } from './housekeeping-conformance.ts';
 import { describeLeaksConformance } from './leaks-conformance.ts';
+import { describeUsageConformance } from './usage-conformance.ts';
 
 const baseUrl = postgresUrl;
 if (baseUrl) {
@@ -19,6 +20,7 @@ if (baseUrl) {
   describeStoreConformance('postgres', openFresh);
   describeHousekeepingConformance('postgres', openFresh);
   describeLeaksConformance('postgres', openFresh);
+  describeUsageConformance('postgres', openFresh);
 } else {
   announceSkip('PostgreSQL store conformance', 'GATEHOUSE_TEST_POSTGRES_URL');
   describe.skip('store conformance: postgres (GATEHOUSE_TEST_POSTGRES_URL unset)', () => {
