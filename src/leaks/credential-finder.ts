@@ -19,7 +19,8 @@ export interface KnownCredential {
   applicationId: string | null;
   ownerId: string | null;
   live: boolean;
-  revoke(): Promise<void>;
+  /** Revokes it through its service; false when no service can (nothing was changed). */
+  revoke(): Promise<boolean>;
 }
 
 export interface CredentialFinderDeps {
@@ -43,11 +44,13 @@ async function ownerOfClient(deps: CredentialFinderDeps, consumerKey: string): P
 }
 
 /** Revokes a whole grant: the leaked token and everything issued with it (refresh tokens included). */
-const revokeGrant = (deps: CredentialFinderDeps, grantId: string) => deps.changes.run((tx, emit) => deps.tokens.revoke(tx, emit, { grantId })).then(() => undefined);
+const revokeGrant = (deps: CredentialFinderDeps, grantId: string) => deps.changes.run((tx, emit) => deps.tokens.revoke(tx, emit, { grantId })).then(() => true);
 
 const apiKey: Finder = async (deps, hash) => {
   const key = await deps.store.apiKeys.findByHash(hash);
   if (!key) return null;
+  // A key made for an API before any application (origin 'api') has no application yet: the service
+  // revokes keys of applications only, so such a key is flagged, never falsely reported revoked.
   const ownerId = await ownerOfApplication(deps, key.applicationId);
   return {
     kind: key.keyType === 'PRODUCTION' ? 'apiKeyProduction' : 'apiKeySandbox',
@@ -57,7 +60,9 @@ const apiKey: Finder = async (deps, hash) => {
     ownerId,
     live: key.revokedAt === null && isLive(key.expiresAt, deps.clock.now()),
     revoke: async () => {
-      if (ownerId) await deps.apiKeys.revoke(ownerId, key.applicationId, key.keyType, { keyUUID: key.id });
+      if (!ownerId) return false;
+      await deps.apiKeys.revoke(ownerId, key.applicationId, key.keyType, { keyUUID: key.id });
+      return true;
     },
   };
 };
@@ -101,7 +106,7 @@ const authorizationCode: Finder = async (deps, hash) => {
     // Using it up is the code's revocation (single use); tokens already redeemed with it go too.
     revoke: async () => {
       await deps.store.tokens.consumeAuthorizationCode(hash, deps.clock.now());
-      await revokeGrant(deps, code.grantId);
+      return revokeGrant(deps, code.grantId);
     },
   };
 };
@@ -122,6 +127,7 @@ const consumerSecret: Finder = async (deps, hash) => {
     // new secret; the owner regenerates again in the Developer Portal to get a working one.
     revoke: async () => {
       await deps.clients.regenerateSecret(client);
+      return true;
     },
   };
 };
@@ -136,7 +142,7 @@ const session: Finder = async (deps, hash) => {
     applicationId: null,
     ownerId: found.userId,
     live: found.expiresAt > deps.clock.now(),
-    revoke: () => deps.store.sessions.delete(hash),
+    revoke: () => deps.store.sessions.delete(hash).then(() => true),
   };
 };
 

@@ -84,9 +84,8 @@ export class LeakService {
   /** Records, audits and notifies; revokes a live credential when `action` says so. True if it revoked. */
   private async respond(found: KnownCredential, context: LeakContext, action: LeakAction): Promise<boolean> {
     const { deps } = this;
-    const revoke = action === 'revoke' && found.live;
     // This records its own events (with the reporter as actor); the service wrappers stay silent.
-    if (revoke) await deps.auditContext.run({ sourceIp: context.sourceIp, actor: context.actor, silent: true }, () => found.revoke());
+    const revoke = action === 'revoke' && found.live && (await deps.auditContext.run({ sourceIp: context.sourceIp, actor: context.actor, silent: true }, () => found.revoke()));
     const now = deps.clock.now();
     await deps.store.leaks.record({
       id: deps.random.uuid(),
