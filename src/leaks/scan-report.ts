@@ -65,7 +65,7 @@ export function formatSarif(result: ScanResult): string {
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'gatehouse-scan', informationUri: 'https://github.com/gatehouse/gatehouse#leaked-credentials', rules } }, results }],
+    runs: [{ tool: { driver: { name: 'gatehouse-scan', rules } }, results }],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
