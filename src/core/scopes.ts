@@ -19,7 +19,7 @@ export const isValidScopeName = (name: string): boolean => SCOPE_TOKEN.test(name
 /** The REST API scopes each role may obtain (WSO2 devportal v3, publisher v4, admin v4 catalogues). */
 const REST_SCOPES_BY_ROLE: Record<Role, readonly string[]> = {
   subscriber: ['apim:subscribe', 'apim:app_manage', 'apim:sub_manage', 'apim:api_key', 'apim:store_settings'],
-  publisher: ['apim:api_create', 'apim:api_publish', 'apim:api_view', 'apim:api_delete', 'apim:api_manage', 'apim:publisher_settings', 'apim:subscription_view', 'apim:subscription_block'],
+  publisher: ['apim:api_create', 'apim:api_publish', 'apim:api_view', 'apim:api_delete', 'apim:api_manage', 'apim:publisher_settings', 'apim:subscription_view', 'apim:subscription_block', 'apim:subscription_manage'],
   admin: ['apim:admin', 'apim:admin_tier_view', 'apim:admin_tier_manage', 'apim:tier_view', 'apim:tier_manage'],
 };
 

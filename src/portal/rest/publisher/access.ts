@@ -16,4 +16,5 @@ export const PUBLISHER_SCOPES: Record<string, string> = {
   'apim:api_manage': 'Manage APIs (all of the above)',
   'apim:subscription_view': "View subscriptions to one's APIs",
   'apim:subscription_block': "Block and unblock subscriptions to one's APIs",
+  'apim:subscription_manage': "View, block and unblock subscriptions to one's APIs",
 };
