@@ -75,7 +75,14 @@ function processCpuMicros(pid: number, workers: number): number {
     return (Number(f[11]) + Number(f[12])) * 10_000;
   };
   if (workers <= 1) return read(pid);
-  const kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  // A single-process proxy (the peer) has no workers: pgrep then finds nothing and exits with 1.
+  let listed = '';
+  try {
+    listed = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  } catch {
+    listed = '';
+  }
+  const kids = listed.split('\n').filter(Boolean).map(Number);
   return [pid, ...kids].reduce((sum, p) => sum + read(p), 0);
 }
 
@@ -163,9 +170,9 @@ try {
     const logBytes = log.length;
     console.log(`${workers} worker(s): default logging wrote ${logLines} lines, ${(logBytes / logLines).toFixed(0)} bytes a line`);
     for (const child of children.splice(1)) child.kill('SIGTERM');
+    const where = pinned ? 'each proxy pinned to core 0, load generator and backend to core 1' : 'nothing pinned';
+    printTable(`Gateway, ${workers} worker(s), medians of ${rounds} interleaved ${duration} s runs, ${connections} connections, loopback (${where})`, rows.splice(0));
   }
-  const where = pin ? '1 worker: each proxy pinned to core 0, load generator and backend to core 1' : 'nothing pinned';
-  printTable(`Gateway, medians of ${rounds} interleaved ${duration} s runs, ${connections} connections, loopback (${where})`, rows);
   for (const name of ['JWT', 'opaque token', 'API key']) {
     if (results[`${name}-2`] && results[`${name}-1`]) console.log(`${name}: 2 workers / 1 worker = ${(results[`${name}-2`]! / results[`${name}-1`]!).toFixed(2)}x`);
   }
