@@ -52,7 +52,11 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-const statusClass = (status: number): string => (status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx');
+const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+
+function* entriesOf(minutes: Map<number, Map<string, Map<string, Array<Entry | undefined>>>>): Generator<Entry> {
+  for (const credentials of minutes.values()) for (const apis of credentials.values()) for (const classes of apis.values()) for (const e of classes) if (e) yield e;
+}
 
 function latencyIndex(ms: number): number {
   for (let i = 0; i < LATENCY_BOUNDS_MS.length; i += 1) if (ms <= LATENCY_BOUNDS_MS[i]!) return i;
@@ -66,7 +70,9 @@ function latencyIndex(ms: number): number {
  * to what other gateways wrote. Housekeeping (retention) runs from the same timer, hourly.
  */
 export class UsageRecorder {
-  private entries = new Map<string, Entry>();
+  /** minute → credential → API → entries by status class (2xx…5xx): lookups by strings the request already holds, no key building. */
+  private minutes = new Map<number, Map<string, Map<string, Array<Entry | undefined>>>>();
+  private size = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private lastPrune = 0;
@@ -76,22 +82,28 @@ export class UsageRecorder {
     this.maxKeys = options.maxKeys ?? 50_000;
   }
 
-  /** On the request path: a map lookup and a few additions. */
+  /** On the request path: three map lookups and a few additions. */
   record(caller: GatewayCaller, status: number, latencyMs: number): void {
     const now = this.options.clock.now();
     const minute = now - (now % MINUTE_MS);
     const { principal } = caller;
     const credentialId = principal.apiKey ? principal.apiKey.id : (principal.consumerKey ?? principal.tokenId);
-    const cls = statusClass(status);
-    const key = `${minute}|${caller.application.id}|${principal.keyType}|${credentialId}|${caller.apiId}|${cls}`;
-    let entry = this.entries.get(key);
+    let credentials = this.minutes.get(minute);
+    if (!credentials) this.minutes.set(minute, (credentials = new Map()));
+    let apis = credentials.get(credentialId);
+    if (!apis) credentials.set(credentialId, (apis = new Map()));
+    let classes = apis.get(caller.apiId);
+    if (!classes) apis.set(caller.apiId, (classes = [undefined, undefined, undefined, undefined]));
+    const cls = status >= 500 ? 3 : status >= 400 ? 2 : status >= 300 ? 1 : 0;
+    let entry = classes[cls];
     if (!entry) {
-      if (this.entries.size >= this.maxKeys) {
+      if (this.size >= this.maxKeys) {
         this.options.dropped?.inc();
         return;
       }
-      entry = { minute, applicationId: caller.application.id, keyType: principal.keyType, credentialId, apiId: caller.apiId, statusClass: cls, requests: 0, throttled: 0, latencySumMs: 0, latency: new Array<number>(LATENCY_BUCKETS).fill(0) };
-      this.entries.set(key, entry);
+      this.size += 1;
+      entry = { minute, applicationId: caller.application.id, keyType: principal.keyType, credentialId, apiId: caller.apiId, statusClass: STATUS_CLASSES[cls]!, requests: 0, throttled: 0, latencySumMs: 0, latency: new Array<number>(LATENCY_BUCKETS).fill(0) };
+      classes[cls] = entry;
     }
     entry.requests += 1;
     if (status === 429) entry.throttled += 1;
@@ -119,15 +131,17 @@ export class UsageRecorder {
   }
 
   private async write(): Promise<void> {
-    const batch = this.entries;
-    if (batch.size > 0) {
-      this.entries = new Map();
+    const batch = this.minutes;
+    if (this.size > 0) {
+      this.minutes = new Map();
+      this.size = 0;
+      const entries = [...entriesOf(batch)];
       try {
-        await this.options.repo.add(countsOf(batch.values()));
-        for (const e of batch.values()) this.options.requests?.inc({ api: e.apiId, status_class: e.statusClass }, e.requests);
+        await this.options.repo.add(countsOf(entries));
+        for (const e of entries) this.options.requests?.inc({ api: e.apiId, status_class: e.statusClass }, e.requests);
       } catch (error) {
         // Counts are best effort: a store outage loses this batch, never slows the request path.
-        this.options.dropped?.inc({}, [...batch.values()].reduce((n, e) => n + e.requests, 0));
+        this.options.dropped?.inc({}, entries.reduce((n, e) => n + e.requests, 0));
         this.options.onError?.(error);
       }
     }
