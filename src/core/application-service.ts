@@ -75,6 +75,12 @@ export class ApplicationService {
     );
   }
 
+  /** Starts the application tier's counters again from zero at every gateway (WSO2 reset-throttle-policy). */
+  async resetThrottling(ownerId: string, id: string): Promise<void> {
+    await this.get(ownerId, id);
+    await this.deps.changes.run(async (_tx, emit) => emit({ type: 'application.throttle-reset', applicationId: id }));
+  }
+
   /** Deleting an application revokes its tokens and API keys and removes its keys and subscriptions. */
   async delete(ownerId: string, id: string): Promise<void> {
     await this.get(ownerId, id);

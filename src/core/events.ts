@@ -24,6 +24,8 @@ export interface RevokedToken {
 export type ChangeEvent =
   | { type: 'application.saved'; application: Application }
   | { type: 'application.deleted'; applicationId: string }
+  /** The application's tier counters start again from zero (WSO2 reset-throttle-policy). */
+  | { type: 'application.throttle-reset'; applicationId: string }
   | { type: 'client.saved'; client: OAuthClient }
   | { type: 'client.deleted'; consumerKey: string }
   | { type: 'api.saved'; api: Api }

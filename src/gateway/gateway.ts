@@ -13,7 +13,7 @@ import { denialResponse, type Denial, type DenialDetails } from './outcomes.ts';
 import { backendHeaders, backendUrl, type ForwardContext } from './proxy.ts';
 import type { RouteMatch } from './route-table.ts';
 import type { GatewayState } from './state.ts';
-import { throttle, type ThrottleCheck, type Throttler } from './throttle.ts';
+import { applicationThrottleKey, throttle, type ThrottleCheck, type Throttler } from './throttle.ts';
 
 export interface GatewayDeps {
   state: GatewayState;
@@ -125,7 +125,7 @@ function throttleChecks(state: GatewayState, route: Found, caller: Caller | null
   const subscriptionPolicy = state.policy('subscription', caller.subscription.throttlingPolicy);
   if (limits(subscriptionPolicy)) checks.push({ key: `sub|${caller.subscription.id}`, policy: subscriptionPolicy, denial: 'THROTTLED_SUBSCRIPTION' });
   const applicationPolicy = state.policy('application', caller.application.throttlingPolicy);
-  if (limits(applicationPolicy)) checks.push({ key: `app|${caller.application.id}`, policy: applicationPolicy, denial: 'THROTTLED_APPLICATION' });
+  if (limits(applicationPolicy)) checks.push({ key: applicationThrottleKey(caller.application.id), policy: applicationPolicy, denial: 'THROTTLED_APPLICATION' });
   return checks;
 }
 

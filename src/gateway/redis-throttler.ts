@@ -34,6 +34,18 @@ export class RedisThrottler implements Throttler {
     private readonly deps: { redis: Redis; fallback: Throttler; clock: Clock; log: Logger },
   ) {}
 
+  /** Deletes the key's counters in every window (a rare admin action: SCAN, not KEYS), and the fallback's. */
+  async reset(key: string): Promise<void> {
+    await this.deps.fallback.reset(key);
+    let cursor = '0';
+    for (let round = 0; round < 1000; round++) {
+      const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', `gatehouse:throttle:${key}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await this.deps.redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') return;
+    }
+  }
+
   async hitAll(hits: readonly ThrottleHit[]): Promise<ThrottleDenied | null> {
     const now = this.deps.clock.now();
     const keys = hits.map((h) => `gatehouse:throttle:${h.key}:${Math.floor(now / h.windowMs)}`);

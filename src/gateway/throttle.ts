@@ -21,6 +21,8 @@ export interface ThrottleDenied {
  */
 export interface Throttler {
   hitAll(hits: readonly ThrottleHit[]): ThrottleDenied | null | Promise<ThrottleDenied | null>;
+  /** Forgets the counters of one key (every window): the next hit starts from zero. */
+  reset(key: string): void | Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ export class MemoryThrottler implements Throttler {
     return null;
   }
 
+  reset(key: string): void {
+    this.windows.delete(key);
+  }
+
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
   }
@@ -86,3 +92,6 @@ export function throttle(throttler: Throttler, checks: readonly ThrottleCheck[])
   const outcome = (d: ThrottleDenied | null): ThrottleOutcome => (d ? { denial: applicable[d.index]!.denial, retryAfterSeconds: d.retryAfterSeconds } : null);
   return denied instanceof Promise ? denied.then(outcome) : outcome(denied);
 }
+
+/** The counter key of an application's tier. */
+export const applicationThrottleKey = (applicationId: string): string => `app|${applicationId}`;

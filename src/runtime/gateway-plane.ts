@@ -8,7 +8,7 @@ import { mountGateway } from '../gateway/gateway.ts';
 import { UsageRecorder } from '../usage/usage-recorder.ts';
 import { CredentialLookup } from '../gateway/credential-lookup.ts';
 import { GatewayState } from '../gateway/state.ts';
-import { MemoryThrottler, type Throttler } from '../gateway/throttle.ts';
+import { MemoryThrottler, applicationThrottleKey, type Throttler } from '../gateway/throttle.ts';
 import { JwtVerifier } from '../core/jwt-verifier.ts';
 import type { ChangeEventType, StoredEvent } from '../core/events.ts';
 import { registerHealth, type ReadinessCheck } from '../http/health.ts';
@@ -86,6 +86,14 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   const usage = new ApiKeyUsage({ apiKeys: services.store.apiKeys, log: services.log, flushIntervalMs: 10_000 });
   usage.start();
   const throttler: Throttler = options.throttler ?? new MemoryThrottler(clock);
+  const stopThrottleResets = services.bus.subscribe((events) => {
+    for (const { event } of events) {
+      if (event.type !== 'application.throttle-reset') continue;
+      Promise.resolve(throttler.reset(applicationThrottleKey(event.applicationId))).catch((err: unknown) =>
+        services.log.warn({ err: (err as Error).message }, 'could not reset throttle counters'),
+      );
+    }
+  });
   const requestCounts = config.usageCounting
     ? new UsageRecorder({
         repo: services.store.usage,
@@ -168,6 +176,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
       backendKeys.stop();
       unsubscribe();
       stopCredentialWatch();
+      stopThrottleResets();
       await app.close();
       await usage.stop();
       await requestCounts?.stop();

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD } from '../support/fixtures.ts';
 import { scenario, serverAndBackend } from '../support/gateway.ts';
+import { RestClient, restToken, restUser } from '../support/rest.ts';
 
 /** Application, subscription and resource tiers: 429 with Retry-After and the WSO2 code, then recovery. */
 
@@ -40,6 +42,21 @@ describe('throttling', () => {
     } finally {
       ctx.server.clock.advance(-61_000);
     }
+  });
+
+  it("WSO2 reset-throttle-policy: the owner resets the application tier's counters and the next request passes; another user's application is 404", async () => {
+    const s = await scenario(ctx.server, { productionUrl: ctx.backend.url, appTier: '10PerMin' });
+    const token = await s.token();
+    const results = await statuses(() => s.call('/items/1', { headers: bearer(token) }), 11);
+    expect(results.map((r) => r.status).slice(9)).toEqual([200, 429]);
+    const owner = new RestClient(ctx.server, { authorization: `Bearer ${await restToken(ctx.server, s.app.user.username, PASSWORD)}` });
+    const stranger = await restUser(ctx.server);
+    const path = `/applications/${s.app.application.id}/reset-throttle-policy`;
+    expect((await stranger.devportal.post(path, { userName: stranger.user.username })).status).toBe(404);
+    expect((await s.call('/items/1', { headers: bearer(token) })).status).toBe(429);
+    expect((await owner.post(path, { userName: s.app.user.username })).status).toBe(200);
+    const again = await statuses(() => s.call('/items/1', { headers: bearer(token) }), 11);
+    expect(again.map((r) => r.status)).toEqual([...Array(10).fill(200), 429]);
   });
 
   it('a subscription tier → 429 900804, counted per subscription', async () => {

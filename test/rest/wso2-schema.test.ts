@@ -206,6 +206,8 @@ describe('WSO2 contract: devportal', () => {
     const mapped = await sub.post(`/applications/${id}/map-keys`, { consumerKey: 'oYhwZu4P2ThDmiDprBk6c0YfjR8a', consumerSecret: 'ondWGtFTCOVM4sfPyOfZ7fel610a', keyManager: 'Resident Key Manager', keyType: 'SANDBOX' });
     expect(mapped.status).toBe(200);
     expect((await sub.post(`/applications/${id}/map-keys`, { consumerKey: 'x', keyType: 'SANDBOX' })).status).toBe(400);
+    expect((await sub.post(`/applications/${id}/reset-throttle-policy`, { userName: 'admin' })).status).toBe(200);
+    expect((await sub.post(`/applications/${id}/reset-throttle-policy`, { userName: 7 })).status).toBe(400);
   });
 
   it('generates, lists, regenerates and revokes API keys', async () => {

@@ -110,4 +110,18 @@ export const applicationRoutes = [
       await services.applications.delete(user.id, params.applicationId);
     },
   }),
+  defineRoute({
+    method: 'POST',
+    path: '/applications/{applicationId}/reset-throttle-policy',
+    operationId: 'resetApplicationThrottlePolicy',
+    summary: "Start the application tier's counters again from zero at every gateway",
+    tag,
+    access: APP_ACCESS,
+    params: applicationParams,
+    body: z.object({ userName: z.string().max(255).optional().meta({ description: 'Accepted for WSO2 compatibility: an application is counted as a whole' }) }),
+    status: 200,
+    async handler({ services, user, params }) {
+      await services.applications.resetThrottling(user.id, params.applicationId);
+    },
+  }),
 ];
