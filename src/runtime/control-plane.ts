@@ -18,7 +18,9 @@ export async function buildControlPlane(services: Services, readiness: readonly 
     plane: 'control',
     ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
   });
-  trackPropagation(app);
+  // Confirmations exist only across processes (Redis); without it the receipts would cost every request
+  // an AsyncLocalStorage context for nothing.
+  if (config.redisUrl) trackPropagation(app);
   app.addHook('onRequest', (request, _reply, done) => services.auditContext.run({ sourceIp: request.ip }, done));
   registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], () => services.metrics.render());
   registerAssets(app);
