@@ -171,6 +171,11 @@ export const TokenGenerateRequestSchema = z.strictObject({
   additionalProperties: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** WSO2's ApplicationThrottleReset: an application is counted as a whole here, so the user name is optional. */
+export const ApplicationThrottleResetSchema = z
+  .object({ userName: z.string().max(255).optional().meta({ description: 'Accepted for WSO2 compatibility: the application is counted as a whole' }) })
+  .strict();
+
 export const APPLICATION_SCHEMAS = {
   ScopeInfo: ScopeInfoSchema,
   ApplicationToken: ApplicationTokenSchema,
@@ -191,4 +196,5 @@ export const APPLICATION_SCHEMAS = {
   ConsumerSecretList: ConsumerSecretListSchema,
   ConsumerSecretDeletionRequest: ConsumerSecretDeletionRequestSchema,
   ApplicationTokenGenerateRequest: TokenGenerateRequestSchema,
+  ApplicationThrottleReset: ApplicationThrottleResetSchema,
 } as const;

@@ -6,7 +6,7 @@ import { pageOf, pageQuery, paged } from '../pagination.ts';
 import { defineRoute } from '../route-table.ts';
 import { APP_ACCESS, APP_LIST_ACCESS } from './access.ts';
 import { withAttributeRules } from './application-attributes.ts';
-import { ApplicationListSchema, ApplicationRequestSchema, ApplicationSchema } from './application-schemas.ts';
+import { ApplicationListSchema, ApplicationRequestSchema, ApplicationSchema, ApplicationThrottleResetSchema } from './application-schemas.ts';
 import { presentApplication, presentApplicationInfo } from './presenters.ts';
 
 /** Devportal v3 applications: CRUD of the caller's own applications (another user's → 404, P05). */
@@ -118,7 +118,7 @@ export const applicationRoutes = [
     tag,
     access: APP_ACCESS,
     params: applicationParams,
-    body: z.object({ userName: z.string().max(255).optional().meta({ description: 'Accepted for WSO2 compatibility: an application is counted as a whole' }) }),
+    body: ApplicationThrottleResetSchema,
     status: 200,
     async handler({ services, user, params }) {
       await services.applications.resetThrottling(user.id, params.applicationId);
