@@ -81,9 +81,11 @@ export class ApiKeyService {
     });
   }
 
-  async list(ownerId: string, applicationId: string, keyType: KeyType): Promise<ApiKeyRecord[]> {
+  /** The application's live keys; with `withRecentlyRevoked`, also those revoked in the last 30 days. */
+  async list(ownerId: string, applicationId: string, keyType: KeyType, options: { withRecentlyRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {
     await this.deps.applications.get(ownerId, applicationId);
-    return this.deps.store.apiKeys.listByApplication(applicationId, keyType);
+    const revokedSince = options.withRecentlyRevoked ? this.deps.clock.now() - 30 * 86_400_000 : undefined;
+    return this.deps.store.apiKeys.listByApplication(applicationId, keyType, revokedSince === undefined ? {} : { revokedSince });
   }
 
   /** Revokes by key id or by the key itself; another application's key is "not found". */

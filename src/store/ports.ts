@@ -187,7 +187,8 @@ export interface ApiKeyRepo {
   create(key: ApiKeyRecord): Promise<void>;
   findById(id: string): Promise<ApiKeyRecord | null>;
   findByHash(hash: string): Promise<ApiKeyRecord | null>;
-  listByApplication(applicationId: string, keyType: KeyType): Promise<ApiKeyRecord[]>;
+  /** Live keys, plus those revoked at or after `revokedSince` when given (so owners see what stopped working). */
+  listByApplication(applicationId: string, keyType: KeyType, options?: { revokedSince?: number }): Promise<ApiKeyRecord[]>;
   /** Revokes one key if not revoked yet; returns it, or null. */
   revoke(id: string, now: number): Promise<ApiKeyRecord | null>;
   revokeByApplication(applicationId: string, now: number): Promise<ApiKeyRecord[]>;

@@ -133,7 +133,9 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     const renewed = (await page.locator('#api-key-value').textContent())!.trim();
     expect(renewed).not.toBe(key);
     await copied('I have copied the key');
-    expect(await page.getByRole('row').filter({ hasText: 'mobile' }).textContent()).toContain('127.0.0.1, 10.0.0.0/8');
+    // The live row (the regenerated-away key stays listed as revoked, without actions).
+    const live = page.getByRole('row').filter({ hasText: 'mobile' }).filter({ has: page.getByRole('link', { name: 'Revoke' }) });
+    expect(await live.textContent()).toContain('127.0.0.1, 10.0.0.0/8');
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: key } })).status).toBe(401);
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: renewed } })).status).toBe(200);
 
@@ -147,7 +149,11 @@ describe.skipIf(!run)('application keys (browser)', { timeout: 60_000 }, () => {
     expect(await revoke.textContent()).toContain('This cannot be undone');
     await revoke.getByRole('button', { name: 'Revoke key' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('API key mobile revoked');
-    expect(await page.getByRole('row').filter({ hasText: 'mobile' }).count()).toBe(0);
+    // Revoked keys stay listed, marked revoked, with no actions left on them: the one regenerated away and this one.
+    const rows = page.getByRole('row').filter({ hasText: 'mobile' });
+    expect(await rows.count()).toBe(2);
+    for (const text of await rows.allTextContents()) expect(text).toContain('revoked');
+    expect(await rows.getByRole('button').count()).toBe(0);
     expect((await fetch(`${server.gateway}/pizzashack/1.0.0/status`, { headers: { apikey: renewed } })).status).toBe(401);
   });
 

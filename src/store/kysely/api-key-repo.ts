@@ -28,13 +28,14 @@ export class KyselyApiKeyRepo implements ApiKeyRepo {
     return row ? apiKeyFromRow(row) : null;
   }
 
-  async listByApplication(applicationId: string, keyType: KeyType): Promise<ApiKeyRecord[]> {
+  async listByApplication(applicationId: string, keyType: KeyType, options: { revokedSince?: number } = {}): Promise<ApiKeyRecord[]> {
+    const since = options.revokedSince;
     const rows = await this.db
       .selectFrom('api_keys')
       .selectAll()
       .where('application_id', '=', applicationId)
       .where('key_type', '=', keyType)
-      .where('revoked_at', 'is', null)
+      .where((eb) => (since === undefined ? eb('revoked_at', 'is', null) : eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>=', since)])))
       .orderBy('issued_at')
       .execute();
     return rows.map(apiKeyFromRow);

@@ -94,7 +94,8 @@ async function page(ctx: MemberContext, values: KeyFormValues, errors: FieldErro
   const application = await loadApplication(ctx);
   const keyType = keyTypeOf(ctx.params.keyType);
   const base = `${appBase(application)}/keys/${segmentOf(keyType)}/api-keys`;
-  const keys = await ctx.services.apiKeys.list(ctx.viewer.user.id, application.id, keyType);
+  // Revoked keys stay listed (marked revoked) for 30 days, so the owner sees what stopped working.
+  const keys = await ctx.services.apiKeys.list(ctx.viewer.user.id, application.id, keyType, { withRecentlyRevoked: true });
   const now = ctx.services.clock.now();
   const rows = [...keys].sort((a, b) => b.issuedAt - a.issuedAt).map((k) => keyRow(ctx, base, k, now));
   const label = keyTypeLabel(keyType);
