@@ -1,4 +1,5 @@
 import type { ApiKeyService } from '../core/api-key-service.ts';
+import type { ChangeBus } from '../core/events.ts';
 import type { ClientService } from '../core/client-service.ts';
 import type { ApiKeyRecord, OAuthClient } from '../core/model.ts';
 import type { AuditContext } from './audit-context.ts';
@@ -72,4 +73,27 @@ export function auditCredentialServices(services: { apiKeys: ApiKeyService; clie
     await revokeSecret(client, secretId);
     record(client.ownerId, { type: 'credential.revoked', ...secretEntry(client, { secretId }) });
   };
+}
+
+/**
+ * Access-token revocations (RFC 7009 revoke, refresh-token reuse, disabled users, regenerated secrets)
+ * are recorded from the committed change events, in the request's audit scope: one entry per revoked
+ * token, or one per revocation of every token of a client, user or grant. Their records carry no
+ * owner, so they show in the admin's log.
+ */
+export function auditTokenRevocations(bus: ChangeBus, audit: AuditLog, context: AuditContext): void {
+  bus.subscribe((events, origin) => {
+    if (origin !== 'local') return;
+    const scope = context.current();
+    if (scope.silent) return;
+    const base = { type: 'credential.revoked', actor: scope.actor ?? 'system', sourceIp: scope.sourceIp, applicationId: null, ownerId: null };
+    for (const { event } of events) {
+      if (event.type === 'tokens.revoked') {
+        for (const token of event.tokens) audit.record({ ...base, credentialType: 'accessToken', credentialId: token.jti });
+      } else if (event.type === 'tokens.revoked-by') {
+        const [by, id] = 'consumerKey' in event.selector ? ['client', event.selector.consumerKey] : 'userId' in event.selector ? ['user', event.selector.userId] : ['grant', event.selector.grantId];
+        audit.record({ ...base, credentialType: 'accessTokens', credentialId: id, detail: { by } });
+      }
+    }
+  });
 }

@@ -21,7 +21,7 @@ import { UserService } from '../core/users.ts';
 import { MetricsRegistry } from '../http/metrics.ts';
 import { AuditContext } from '../audit/audit-context.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { auditCredentialServices } from '../audit/audited-credentials.ts';
+import { auditCredentialServices, auditTokenRevocations } from '../audit/audited-credentials.ts';
 import { LeakService } from '../leaks/leak-service.ts';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { WebhookService } from '../webhooks/webhook-service.ts';
@@ -97,6 +97,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   const audit = new AuditLog({ store, clock, random, log });
   const auditContext = new AuditContext();
   auditCredentialServices({ apiKeys, clients }, audit, auditContext);
+  auditTokenRevocations(bus, audit, auditContext);
   const webhooks: WebhookService = new WebhookService({ store, box, clock, random, onQueued: () => webhookDispatcher.kick(), allowPrivate: config.webhookAllowPrivate });
   const webhookDispatcher = new WebhookDispatcher({ store, webhooks, clock, log });
   const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, auditContext, webhooks, peppered: Boolean(config.tokenPepper), action: config.leakAction });

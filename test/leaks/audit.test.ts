@@ -1,5 +1,7 @@
 import { hash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anAppWithKeys } from '../support/fixtures.ts';
+import { basic, postForm } from '../support/http.ts';
 import { restUser, type RestUser } from '../support/rest.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -63,5 +65,26 @@ describe('audit log of credential events', { timeout: 120_000 }, () => {
     expect(res.body.count).toBe(2);
     expect((res.body.pagination as unknown as { total: number }).total).toBe(5);
     expect(((await admin.admin.get('/audit-events?limit=1000')).body.pagination as unknown as { total: number }).total).toBeGreaterThanOrEqual(5);
+  });
+
+  it('access-token revocations are in the admin log: one entry per token revoked at /oauth2/revoke, one per client when its secret is regenerated; never the token', async () => {
+    const app = await anAppWithKeys(server.services, { tokenType: 'OAUTH' });
+    const auth = { authorization: basic(app.client.consumerKey, app.secret) };
+    const token = String((await postForm(`${server.control}/oauth2/token`, { grant_type: 'client_credentials' }, auth)).body.access_token);
+    const jti = (await server.services.store.tokens.findAccessTokenByHash(server.services.hasher.hash(token)))!.jti;
+    expect((await postForm(`${server.control}/oauth2/revoke`, { token }, auth)).status).toBe(200);
+    await postForm(`${server.control}/oauth2/token`, { grant_type: 'client_credentials' }, auth);
+    await server.services.clients.regenerateSecret(app.client);
+    await expect
+      .poll(async () => {
+        const res = await admin.admin.get('/audit-events?limit=1000');
+        expect(res.text).not.toContain(token);
+        const events = res.body.list as unknown as Array<Record<string, unknown>>;
+        return events.filter((e) => e.credentialId === jti || e.credentialId === app.client.consumerKey).map((e) => [e.type, e.credentialType]);
+      }, { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([
+        ['credential.revoked', 'accessToken'],
+        ['credential.revoked', 'accessTokens'],
+      ]));
   });
 });
