@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api, Application } from '../../src/core/model.ts';
 import { ADMIN_PASSWORD } from '../support/server.ts';
 import { DEFAULT_KEY_SETTINGS, PASSWORD, aUser } from '../support/fixtures.ts';
-import { RestClient, restToken } from '../support/rest.ts';
+import { ADMIN, PUBLISHER, RestClient, restToken } from '../support/rest.ts';
 import { basic, postForm } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { browserAvailable, launchBrowser, openSession, screenshot, signIn, startTinyBackend, type Backend } from '../support/browser.ts';
@@ -142,5 +142,19 @@ describe.skipIf(!run)('usage you can see (browser)', { timeout: 120_000 }, () =>
     const metrics = await (await fetch(`${server.gateway}/metrics`)).text();
     expect(metrics).toContain(`gatehouse_gateway_requests_total{api="${api.id}",status_class="2xx"} 8`);
     expect(metrics).not.toContain(application.id);
+
+    // The same numbers over REST: the publisher per API and subscriber, the admin per tier; a subscriber may not.
+    const adminRest = new RestClient(server, { authorization: `Bearer ${await restToken(server, 'admin', ADMIN_PASSWORD)}` });
+    const apiUsage = await adminRest.at(PUBLISHER).get(`/apis/${api.id}/usage?range=hour`);
+    expect(apiUsage.status).toBe(200);
+    expect(apiUsage.body).toMatchObject({ range: 'hour', stepSeconds: 60, requests: 8, errors: 0 });
+    expect(apiUsage.body.bySubscriber).toEqual([expect.objectContaining({ applicationId: application.id, applicationName: 'Erin shop', requests: 8 })]);
+    const traffic = await adminRest.at(ADMIN).get('/usage?range=hour');
+    expect(traffic.status).toBe(200);
+    expect(traffic.body).toMatchObject({ requests: 10, errors: 2 });
+    expect(traffic.body.byTier).toEqual([expect.objectContaining({ tier: application.throttlingPolicy, applications: expect.any(Number), requests: 10 })]);
+    const erin = new RestClient(server, { authorization: `Bearer ${await restToken(server, 'erin', PASSWORD)}` });
+    expect((await erin.at(ADMIN).get('/usage')).status).toBe(403);
+    expect((await erin.at(PUBLISHER).get(`/apis/${api.id}/usage`)).status).toBe(403);
   });
 });
