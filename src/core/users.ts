@@ -25,6 +25,10 @@ interface UserServiceDeps {
   random: Random;
 }
 
+export function validateUsername(username: string): void {
+  if (!USERNAME.test(username)) throw invalid('username', 'username must be 1-100 characters: letters, digits and . _ @ + - (not first)');
+}
+
 export function validatePassword(password: string, field = 'password'): void {
   if (password.length < 8) throw invalid(field, 'password must have at least 8 characters');
   if (password.length > MAX_PASSWORD_LENGTH) throw invalid(field, `password must have at most ${MAX_PASSWORD_LENGTH} characters`);
@@ -41,9 +45,7 @@ export class UserService {
   constructor(private readonly deps: UserServiceDeps) {}
 
   async create(input: NewUser): Promise<User> {
-    if (!USERNAME.test(input.username)) {
-      throw invalid('username', 'username must be 1-100 characters: letters, digits and . _ @ + - (not first)');
-    }
+    validateUsername(input.username);
     validatePassword(input.password);
     const user: User = {
       id: this.deps.random.uuid(),

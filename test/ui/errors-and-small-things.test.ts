@@ -60,6 +60,16 @@ describe.skipIf(!run)('errors that speak to people, and small things (browser)',
     const items = await summary.getByRole('listitem').allTextContents();
     expect(items).toEqual(['Enter a username.', 'Password must have at least 8 characters.', 'The passwords do not match.']);
     expect(await page.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');
+
+    // A username in the wrong format is reported beside the other problems, not after them.
+    await page.getByLabel('Username').fill('-not a name!');
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Confirm password').fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expect.poll(() => summary.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(/^Username must be 1-100 characters/),
+      'Password must have at least 8 characters.',
+    ]);
     await context.close();
   });
 

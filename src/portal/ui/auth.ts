@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/credentials.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { User } from '../../core/model.ts';
-import { validatePassword } from '../../core/users.ts';
+import { validatePassword, validateUsername } from '../../core/users.ts';
 import { html } from '../../http/html.ts';
 import { sendPage } from '../../http/page.ts';
 import { clearSessionCookie, issuePreAuthToken, readSessionToken, setSessionCookie } from '../../http/session-cookie.ts';
@@ -118,13 +118,17 @@ async function signUp(router: UiRouter, ctx: { request: FastifyRequest; reply: F
     show(signupPage({ csrf: issuePreAuthToken(ctx.request, ctx.reply, router.secure), next: null, username, errors, signupEnabled: true }), status);
   // Every problem at once (issue 15 §7): the person fixes the form in one go.
   const errors: FieldErrors = {};
+  const check = (name: string, validate: () => void) => {
+    try {
+      validate();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      errors[name] = humanMessage(name, error.publicMessage);
+    }
+  };
   if (username.trim() === '') errors.username = 'Enter a username.';
-  try {
-    validatePassword(password);
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    errors.password = humanMessage('password', error.publicMessage);
-  }
+  else check('username', () => validateUsername(username));
+  check('password', () => validatePassword(password));
   if (!constantTimeEqual(password, field(ctx.form, 'confirmPassword') ?? '')) errors.confirmPassword = 'The passwords do not match.';
   if (Object.keys(errors).length > 0) return retry(errors);
   let user: User;
