@@ -1,3 +1,4 @@
+import { invalid } from '../../../core/errors.ts';
 import type { Application } from '../../../core/model.ts';
 import { html, type SafeHtml } from '../../../http/html.ts';
 import { field, type FormBody } from '../../../oauth/form.ts';
@@ -6,6 +7,7 @@ import { csrfInput, errorSummary, radioGroup, selectInput, textArea, textInput }
 import { dialog, dialogTrigger, formatTime, one, portalPage } from '../layout.ts';
 import { redirect, show, type FieldErrors, type MemberContext, type UiRouter, type Viewer } from '../router.ts';
 import { SUBSCRIBER, appBase, applicationPage, clientOf, loadApplication } from './app-shell.ts';
+import { withAttributeRules } from '../../rest/devportal/application-attributes.ts';
 import { securitySection } from './security.ts';
 
 interface AppFormValues {
@@ -13,14 +15,46 @@ interface AppFormValues {
   description: string;
   throttlingPolicy: string;
   tokenType: string;
+  attributes?: Record<string, string>;
 }
 
-const fromForm = (form: FormBody): AppFormValues => ({
-  name: field(form, 'name') ?? '',
-  description: field(form, 'description') ?? '',
-  throttlingPolicy: field(form, 'throttlingPolicy') ?? 'Unlimited',
-  tokenType: field(form, 'tokenType') ?? 'JWT',
-});
+/** The administrator's application attributes a developer fills in (hidden ones get their default). */
+const askedAttributes = (services: Services) => services.config.applicationAttributes.filter((a) => !a.hidden);
+const attributeField = (name: string) => `attribute.${name}`;
+
+function fromForm(services: Services, form: FormBody): AppFormValues {
+  const attributes: Record<string, string> = {};
+  for (const a of askedAttributes(services)) {
+    const value = field(form, attributeField(a.attribute))?.trim();
+    if (value) attributes[a.attribute] = value;
+  }
+  return {
+    name: field(form, 'name') ?? '',
+    description: field(form, 'description') ?? '',
+    throttlingPolicy: field(form, 'throttlingPolicy') ?? 'Unlimited',
+    tokenType: field(form, 'tokenType') ?? 'JWT',
+    attributes,
+  };
+}
+
+/**
+ * What the services get: the attribute rules applied (required ones checked, hidden defaults filled). A
+ * missing attribute is reported on its own field, by the label the form shows.
+ */
+function withRules(services: Services, values: AppFormValues): AppFormValues {
+  for (const a of askedAttributes(services)) {
+    if (a.required && !values.attributes?.[a.attribute]) throw invalid(attributeField(a.attribute), `${a.description || a.attribute} is required`);
+  }
+  return { ...values, attributes: withAttributeRules(services, values.attributes) ?? {} };
+}
+
+function attributeInputs(services: Services, values: AppFormValues, errors: FieldErrors): SafeHtml[] {
+  return askedAttributes(services).map((a) => {
+    const name = attributeField(a.attribute);
+    const input = { name, label: a.description || a.attribute, value: values.attributes?.[a.attribute] ?? '', required: a.required, hint: a.tooltip || (a.required ? 'Required' : 'Optional'), errors };
+    return a.type === 'textarea' ? textArea(input) : textInput(input);
+  });
+}
 
 async function applicationForm(services: Services, o: { viewer: Viewer; action: string; values: AppFormValues; errors: FieldErrors; submit: string }): Promise<SafeHtml> {
   const policies = await services.policies.list('application');
@@ -37,6 +71,7 @@ ${selectInput({
   errors: o.errors,
 })}
 ${textArea({ name: 'description', label: 'Description', value: o.values.description, hint: 'Optional, up to 512 characters', errors: o.errors })}
+${attributeInputs(services, o.values, o.errors)}
 ${radioGroup({
   name: 'tokenType',
   label: 'Token type',
@@ -99,6 +134,7 @@ async function overview(ctx: MemberContext, application: Application): Promise<s
 <dt>Description</dt><dd>${application.description || html`<span class="hint">none</span>`}</dd>
 <dt>Throttling policy</dt><dd>${application.throttlingPolicy}</dd>
 <dt>Token type</dt><dd><span class="badge">${application.tokenType}</span></dd>
+${askedAttributes(ctx.services).map((a) => html`<dt>${a.description || a.attribute}</dt><dd>${application.attributes[a.attribute] ?? html`<span class="hint">none</span>`}</dd>`)}
 <dt>Production keys</dt><dd>${production ? 'generated' : html`<a href="${base}/keys/production">not generated yet</a>`}</dd>
 <dt>Sandbox keys</dt><dd>${sandbox ? 'generated' : html`<a href="${base}/keys/sandbox">not generated yet</a>`}</dd>
 <dt>Subscriptions</dt><dd><a href="${base}/subscriptions">${subscriptions.length}</a></dd>
@@ -133,10 +169,10 @@ export function registerApplications(router: UiRouter): void {
     '/devportal/applications/new',
     SUBSCRIBER,
     async (ctx) => {
-      const application = await services.applications.create(ctx.viewer.user.id, fromForm(ctx.form));
+      const application = await services.applications.create(ctx.viewer.user.id, withRules(services, fromForm(services, ctx.form)));
       return redirect(`${appBase(application)}/keys/production`, { notice: `Application ${application.name} created. Generate keys to start calling APIs.` });
     },
-    { getAllowed: true, onError: (ctx, errors) => newPage(ctx, fromForm(ctx.form), errors) },
+    { getAllowed: true, onError: (ctx, errors) => newPage(ctx, fromForm(services, ctx.form), errors) },
   );
 
   router.page('/devportal/applications/:appId', SUBSCRIBER, async (ctx) => show(await overview(ctx, await loadApplication(ctx))));
@@ -158,10 +194,15 @@ export function registerApplications(router: UiRouter): void {
     '/devportal/applications/:appId/edit',
     SUBSCRIBER,
     async (ctx) => {
-      const application = await services.applications.update(ctx.viewer.user.id, ctx.params.appId ?? '', fromForm(ctx.form));
+      const current = await loadApplication(ctx);
+      const values = fromForm(services, ctx.form);
+      // The form decides the attributes it asks for; the others (hidden ones) keep their stored values.
+      const asked = new Set(askedAttributes(services).map((a) => a.attribute));
+      const kept = Object.fromEntries(Object.entries(current.attributes).filter(([name]) => !asked.has(name)));
+      const application = await services.applications.update(ctx.viewer.user.id, current.id, withRules(services, { ...values, attributes: { ...kept, ...values.attributes } }));
       return redirect(appBase(application), { notice: 'Application updated.' });
     },
-    { getAllowed: true, onError: async (ctx, errors) => editPage(ctx, await loadApplication(ctx), fromForm(ctx.form), errors) },
+    { getAllowed: true, onError: async (ctx, errors) => editPage(ctx, await loadApplication(ctx), fromForm(services, ctx.form), errors) },
   );
 
   router.action('/devportal/applications/:appId/delete', SUBSCRIBER, async (ctx) => {
