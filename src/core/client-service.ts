@@ -109,12 +109,12 @@ export class ClientService {
     };
   }
 
-  /** Creates an application's PRODUCTION or SANDBOX keys: an OAuth client and its first secret. */
-  async generateKeys(application: Application, keyType: KeyType, settings: ClientSettings): Promise<{ client: OAuthClient; secret: string }> {
+  /** The OAuth client of an application's PRODUCTION or SANDBOX keys, not stored yet. */
+  private applicationClient(application: Application, keyType: KeyType, consumerKey: string, settings: ClientSettings): OAuthClient {
     const now = this.deps.clock.now();
-    const client: OAuthClient = {
+    return {
       ...this.validateSettings(settings),
-      consumerKey: randomIdentifier(this.deps.random),
+      consumerKey,
       kind: 'application',
       keyMappingId: this.deps.random.uuid(),
       applicationId: application.id,
@@ -124,6 +124,11 @@ export class ClientService {
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  /** Creates an application's PRODUCTION or SANDBOX keys: an OAuth client and its first secret. */
+  async generateKeys(application: Application, keyType: KeyType, settings: ClientSettings): Promise<{ client: OAuthClient; secret: string }> {
+    const client = this.applicationClient(application, keyType, randomIdentifier(this.deps.random), settings);
     try {
       const secret = await this.deps.changes.run(async (tx, emit) => {
         await tx.clients.create(client);
@@ -148,19 +153,7 @@ export class ClientService {
     if (input.consumerSecret.length < MAPPED_SECRET_MIN || input.consumerSecret.length > 200 || /[\s\x00-\x1f]/.test(input.consumerSecret)) {
       throw invalid('consumerSecret', `consumerSecret must be ${MAPPED_SECRET_MIN}-200 characters without spaces`);
     }
-    const now = this.deps.clock.now();
-    const client: OAuthClient = {
-      ...this.validateSettings(input.settings),
-      consumerKey: input.consumerKey,
-      kind: 'application',
-      keyMappingId: this.deps.random.uuid(),
-      applicationId: application.id,
-      keyType,
-      ownerId: application.ownerId,
-      name: `${application.ownerId}_${application.id}_${keyType}`,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const client = this.applicationClient(application, keyType, input.consumerKey, input.settings);
     try {
       await this.deps.changes.run(async (tx, emit) => {
         await tx.clients.create(client);
@@ -171,7 +164,7 @@ export class ClientService {
           hash: this.deps.hasher.hash(input.consumerSecret),
           start: MAPPED_SECRET_START,
           description: 'mapped secret',
-          createdAt: now,
+          createdAt: client.createdAt,
           expiresAt: null,
         });
       });
