@@ -11,6 +11,31 @@ const file = (content: unknown) => {
 };
 
 describe('configuration', () => {
+  it("the data plane's and usage settings have their documented defaults, and out-of-range values stop start-up naming them", () => {
+    expect(loadConfig({ env: {} })).toMatchObject({
+      credentialCacheSize: 100_000,
+      negativeCacheMs: 2000,
+      unknownCredentialsPerSecond: 10,
+      stalenessBoundMs: 30_000,
+      usageCounting: true,
+      usageRetentionDays: 35,
+    });
+    expect(loadConfig({ env: { GATEHOUSE_USAGE_COUNTING: 'false', GATEHOUSE_USAGE_RETENTION_DAYS: '7', GATEHOUSE_SNAPSHOT_PATH: 'off' } })).toMatchObject({
+      usageCounting: false,
+      usageRetentionDays: 7,
+      snapshotPath: 'off',
+    });
+    for (const [variable, value] of [
+      ['GATEHOUSE_USAGE_RETENTION_DAYS', '0'],
+      ['GATEHOUSE_USAGE_COUNTING', 'sometimes'],
+      ['GATEHOUSE_NEGATIVE_CACHE_MS', '600000'],
+      ['GATEHOUSE_CREDENTIAL_CACHE_SIZE', '-1'],
+      ['GATEHOUSE_REDIS_NAMESPACE', 'a b'],
+    ]) {
+      expect(() => loadConfig({ env: { [variable!]: value! } }), variable).toThrow(new RegExp(variable!));
+    }
+  });
+
   it('has the documented defaults (SPEC §1)', () => {
     const config = loadConfig({ env: {} });
     expect(config).toMatchObject({
