@@ -119,8 +119,6 @@ export class GatewayState {
    * control processes can arrive out of id order; an older event never overwrites a newer one.
    */
   private readonly entityVersions = new Map<string, number>();
-  /** The id of the newest change event applied. */
-  version = 0;
   /** Configuration (`apiKeyScopes`), not replicated: whether API keys skip resource scope checks, as in WSO2. */
   apiKeysSkipScopes = false;
 
@@ -154,7 +152,6 @@ export class GatewayState {
     this.signingKeys = snapshot.signingKeys;
     this.routes.rebuild([...this.apis.values()].filter(routable));
     this.snapshot = { lowWater: snapshot.mark.lowWater, visible: new Set(snapshot.mark.visible) };
-    this.version = Math.max(snapshot.mark.lowWater, ...snapshot.mark.visible);
   }
 
   /**
@@ -193,7 +190,6 @@ export class GatewayState {
         if (id <= (this.entityVersions.get(entity) ?? 0)) continue;
         this.entityVersions.set(entity, id);
       }
-      this.version = Math.max(this.version, id);
       switch (event.type) {
         case 'api.saved':
           this.apis.set(event.api.id, event.api);
