@@ -1,7 +1,7 @@
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
-import type { Application, Subscription, ThrottlePolicy } from '../core/model.ts';
+import type { Application, Subscription } from '../core/model.ts';
 import type { Counter } from '../http/metrics.ts';
 import type { ApiKeyUsage } from './api-key-usage.ts';
 import type { Authenticator, Principal } from './authenticate.ts';
@@ -13,7 +13,7 @@ import { denialResponse, type Denial, type DenialDetails } from './outcomes.ts';
 import { backendHeaders, backendUrl, type ForwardContext } from './proxy.ts';
 import type { RouteMatch } from './route-table.ts';
 import type { GatewayState } from './state.ts';
-import { applicationThrottleKey, throttle, type ThrottleCheck, type Throttler } from './throttle.ts';
+import { applicationThrottleKey, limits, throttle, type ThrottleCheck, type Throttler } from './throttle.ts';
 
 export interface GatewayDeps {
   state: GatewayState;
@@ -129,7 +129,6 @@ function throttleChecks(state: GatewayState, route: Found, caller: Caller | null
   return checks;
 }
 
-const limits = (policy: ThrottlePolicy | undefined): policy is ThrottlePolicy => policy !== undefined && policy.requestCount !== null;
 
 function forwardContext(request: FastifyRequest, tls: boolean, clientIp: string, assertion: string | undefined, query: string): ForwardContext {
   // A forwarded-for chain is kept only when a trusted proxy vouched for it (the client address came from it).

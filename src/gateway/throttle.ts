@@ -71,25 +71,28 @@ export class MemoryThrottler implements Throttler {
   }
 }
 
+/** A tier that limits this request (Unlimited tiers are left out by the caller), and its counter key. */
 export interface ThrottleCheck {
   key: string;
-  policy: ThrottlePolicy | undefined;
+  policy: ThrottlePolicy & { requestCount: number };
   denial: Denial;
 }
+
+/** Whether a tier limits at all (Unlimited ones have no request count). */
+export const limits = (policy: ThrottlePolicy | undefined): policy is ThrottlePolicy & { requestCount: number } =>
+  policy !== undefined && policy.requestCount !== null;
 
 export type ThrottleOutcome = { denial: Denial; retryAfterSeconds: number } | null;
 
 /**
- * Applies the API, resource, subscription and application tiers in that order; the first exhausted
- * one answers (WSO2 900800/900802/900804/900803). Unlimited tiers are skipped; with none left, or
- * with in-memory counters, the answer comes without a promise.
+ * Applies the limiting tiers in the order given (SPEC: API, resource, subscription, application); the
+ * first exhausted one answers (WSO2 900800/900802/900804/900803). With none, or with in-memory
+ * counters, the answer comes without a promise.
  */
 export function throttle(throttler: Throttler, checks: readonly ThrottleCheck[]): ThrottleOutcome | Promise<ThrottleOutcome> {
-  const applicable: Array<ThrottleCheck & { policy: ThrottlePolicy }> = [];
-  for (const check of checks) if (check.policy && check.policy.requestCount !== null) applicable.push(check as ThrottleCheck & { policy: ThrottlePolicy });
-  if (applicable.length === 0) return null;
-  const denied = throttler.hitAll(applicable.map((c) => ({ key: c.key, limit: c.policy.requestCount!, windowMs: windowMs(c.policy) })));
-  const outcome = (d: ThrottleDenied | null): ThrottleOutcome => (d ? { denial: applicable[d.index]!.denial, retryAfterSeconds: d.retryAfterSeconds } : null);
+  if (checks.length === 0) return null;
+  const denied = throttler.hitAll(checks.map((c) => ({ key: c.key, limit: c.policy.requestCount, windowMs: windowMs(c.policy) })));
+  const outcome = (d: ThrottleDenied | null): ThrottleOutcome => (d ? { denial: checks[d.index]!.denial, retryAfterSeconds: d.retryAfterSeconds } : null);
   return denied instanceof Promise ? denied.then(outcome) : outcome(denied);
 }
 
