@@ -20,18 +20,8 @@ declare module 'fastify' {
   }
 }
 
-interface Entry {
-  minute: number;
-  applicationId: string;
-  keyType: string;
-  credentialId: string;
-  apiId: string;
-  statusClass: string;
-  requests: number;
-  throttled: number;
-  latencySumMs: number;
-  latency: number[];
-}
+/** One minute's counts in memory: a stored UsageCount before it is stamped with granularity and bucket. */
+type Entry = Omit<UsageCount, 'granularity' | 'bucket' | 'latency'> & { minute: number; latency: number[] };
 
 export interface UsageRecorderOptions {
   repo: UsageRepo;
