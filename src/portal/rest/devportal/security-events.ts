@@ -14,7 +14,7 @@ import {
   auditEventOut,
   deliveryOut,
   webhookOut,
-} from '../admin/leaks.ts';
+} from '../security-schemas.ts';
 import { APP_ACCESS } from './access.ts';
 import { applicationParams } from './applications.ts';
 
