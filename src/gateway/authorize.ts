@@ -42,8 +42,11 @@ const AUTH_TYPE_ALLOWS: Record<Operation['authType'], (p: Principal) => boolean>
   None: () => true,
 };
 
-/** WSO2 validates API keys by signature and subscription only; Gatehouse does so only when configured (`apiKeyScopes: ignore`). */
-const scopesWaived = (state: GatewayState, principal: Principal): boolean => principal.credential === 'apikey' && state.apiKeysSkipScopes;
+/** Configuration of the checks (not replicated state). */
+export interface AuthzPolicy {
+  /** WSO2 validates API keys by signature and subscription only; Gatehouse does so only when configured (`apiKeyScopes: ignore`). */
+  apiKeysSkipScopes: boolean;
+}
 
 /**
  * SPEC §5, second part: the credential's kind is accepted by the API, the application is subscribed
@@ -51,7 +54,7 @@ const scopesWaived = (state: GatewayState, principal: Principal): boolean => pri
  * is used for that API, API-key restrictions hold, the key type has an endpoint, the token type suits
  * the resource, and it carries one of the resource's scopes.
  */
-export function authorize(state: GatewayState, principal: Principal, api: Api, operation: Operation, facts: RequestFacts): AuthzOutcome {
+export function authorize(state: GatewayState, policy: AuthzPolicy, principal: Principal, api: Api, operation: Operation, facts: RequestFacts): AuthzOutcome {
   const scheme = principal.credential === 'apikey' ? 'api_key' : 'oauth2';
   if (!api.securityScheme.includes(scheme)) return { ok: false, denial: principal.credential === 'apikey' ? 'MISSING_CREDENTIALS' : 'INVALID_CREDENTIALS' };
   // WSO2 per-API keys: a key bound to an API is valid for that API only (a key made for an API and not
@@ -67,7 +70,7 @@ export function authorize(state: GatewayState, principal: Principal, api: Api, o
   if (principal.keyType === 'SANDBOX' && !api.sandboxUrl) return { ok: false, denial: 'NO_SANDBOX_ENDPOINT' };
   if (principal.keyType === 'PRODUCTION' && !api.productionUrl) return { ok: false, denial: 'NO_PRODUCTION_ENDPOINT' };
   if (!AUTH_TYPE_ALLOWS[operation.authType](principal)) return { ok: false, denial: 'WRONG_TOKEN_TYPE' };
-  if (operation.scopes.length > 0 && !scopesWaived(state, principal) && !operation.scopes.some((s) => principal.scopes.includes(s))) {
+  if (operation.scopes.length > 0 && !(principal.credential === 'apikey' && policy.apiKeysSkipScopes) && !operation.scopes.some((s) => principal.scopes.includes(s))) {
     return { ok: false, denial: 'INSUFFICIENT_SCOPE', scopes: operation.scopes };
   }
   return { ok: true, subscription, application };

@@ -5,7 +5,7 @@ import type { Application, Subscription } from '../core/model.ts';
 import type { Counter } from '../http/metrics.ts';
 import type { ApiKeyUsage } from './api-key-usage.ts';
 import type { Authenticator, Principal } from './authenticate.ts';
-import { authorize } from './authorize.ts';
+import { authorize, type AuthzPolicy } from './authorize.ts';
 import type { BackendJwt } from './backend-jwt.ts';
 import type { ClientAddress } from './client-ip.ts';
 import { presentedCredential } from './credentials.ts';
@@ -17,6 +17,7 @@ import { applicationThrottleKey, limits, throttle, type ThrottleCheck, type Thro
 
 export interface GatewayDeps {
   state: GatewayState;
+  authz: AuthzPolicy;
   authenticator: Authenticator;
   throttler: Throttler;
   clientAddress: ClientAddress;
@@ -86,7 +87,7 @@ function gatewayHandler(deps: GatewayDeps) {
           ? deny(reply, deps, auth.denial, { retryAfterSeconds: deps.authenticator.missRetryAfter(clientIp) })
           : deny(reply, deps, auth.denial);
       }
-      const authz = authorize(deps.state, auth.principal, api, operation, { clientIp, referer: request.headers.referer });
+      const authz = authorize(deps.state, deps.authz, auth.principal, api, operation, { clientIp, referer: request.headers.referer });
       if (!authz.ok) return deny(reply, deps, authz.denial, authz.scopes ? { scopes: authz.scopes } : {});
       caller = { principal: auth.principal, application: authz.application, subscription: authz.subscription };
       request.caller = { apiId: api.id, ...caller };

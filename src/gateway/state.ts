@@ -119,8 +119,6 @@ export class GatewayState {
    * control processes can arrive out of id order; an older event never overwrites a newer one.
    */
   private readonly entityVersions = new Map<string, number>();
-  /** Configuration (`apiKeyScopes`), not replicated: whether API keys skip resource scope checks, as in WSO2. */
-  apiKeysSkipScopes = false;
 
   /** Loads everything in one consistent snapshot, with the mark of the events that snapshot reflects. */
   async load(store: Store): Promise<void> {

@@ -31,7 +31,6 @@ export interface GatewayOptions {
 export interface GatewayPlane {
   app: FastifyInstance;
   state: GatewayState;
-  credentials: CredentialLookup;
   close(): Promise<void>;
 }
 
@@ -45,7 +44,6 @@ const CREDENTIAL_EVENTS: ReadonlySet<ChangeEventType> = new Set(['token.issued',
  */
 async function loadState(services: Services, restored: GatewayState | undefined): Promise<{ state: GatewayState; unsubscribe: () => void }> {
   const state = restored ?? new GatewayState();
-  state.apiKeysSkipScopes = services.config.apiKeyScopes === 'ignore';
   const early: StoredEvent[] = [];
   let loaded = restored !== undefined;
   const unsubscribe = services.bus.subscribe((events) => {
@@ -60,7 +58,7 @@ async function loadState(services: Services, restored: GatewayState | undefined)
   return { state, unsubscribe };
 }
 
-/** The data plane: routes published APIs to their backends after checking credentials, in memory. */
+/** The data plane: routes published APIs to their backends after checking credentials (looked up through bounded caches). */
 export async function buildGatewayPlane(services: Services, options: GatewayOptions = {}): Promise<GatewayPlane> {
   const { config, clock } = services;
   const { state, unsubscribe } = await loadState(services, options.restored);
@@ -157,6 +155,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   }
   mountGateway(app, {
     state,
+    authz: { apiKeysSkipScopes: config.apiKeyScopes === 'ignore' },
     authenticator,
     throttler,
     clientAddress: new ClientAddress(config.trustedProxies),
@@ -171,7 +170,6 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
   return {
     app,
     state,
-    credentials,
     close: async () => {
       backendKeys.stop();
       unsubscribe();
