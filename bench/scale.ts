@@ -59,7 +59,7 @@ function buildPrivately(): string {
   const out = join(root, 'node_modules/.cache/gatehouse-bench-scale');
   const run = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--no-check', '--out', out], { stdio: 'inherit', timeout: 180_000 });
   if (run.status !== 0) throw new Error('build failed');
-  return join(out, 'cli/main.js');
+  return join(out, 'gatehouse.js');
 }
 
 /** `gatehouse start` as an operator runs it (stdout to a file); resolves once it printed its URL. */

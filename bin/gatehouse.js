@@ -10,7 +10,7 @@ if (process.env.VITEST) {
   register();
   await import('../src/cli/main.ts');
 } else {
-  const main = new URL('../dist/cli/main.js', import.meta.url);
+  const main = new URL('../dist/gatehouse.js', import.meta.url);
   if (!existsSync(main)) {
     process.stderr.write('gatehouse: no build found in dist/; run `npm run build` (npm install runs it)\n');
     process.exit(1);

@@ -83,13 +83,13 @@ describe('the compiled build', { timeout: 180_000 }, () => {
   it('builds, serves its assets, proxies from forked workers and logs one line per request', async () => {
     const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', out, '--no-check'], { encoding: 'utf8', timeout: 120_000 });
     expect(build.status, build.stderr + build.stdout).toBe(0);
-    expect(readFileSync(join(out, 'http/assets/gatehouse.css'), 'utf8')).toBe(readFileSync(join(root, 'src/http/assets/gatehouse.css'), 'utf8'));
+    expect(readFileSync(join(out, 'assets/gatehouse.css'), 'utf8')).toBe(readFileSync(join(root, 'src/http/assets/gatehouse.css'), 'utf8'));
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
     const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
     const definition = join(dir, 'echo.json');
     writeFileSync(definition, JSON.stringify({ openapi: '3.0.0', info: { title: 'Echo', version: '1.0' }, paths: { '/hello': { get: { security: [], responses: { 200: { description: 'OK' } } } } } }));
 
-    const child = spawn(process.execPath, [join(out, 'cli/main.js'), 'start', '--workers', '2'], {
+    const child = spawn(process.execPath, [join(out, 'gatehouse.js'), 'start', '--workers', '2'], {
       env: { ...buildEnv, GATEHOUSE_CONTROL_PORT: '0', GATEHOUSE_GATEWAY_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -111,8 +111,31 @@ describe('the compiled build', { timeout: 180_000 }, () => {
       expect((await fetch(`${urls.control}/assets/portal.js`)).status).toBe(200);
       expect((await fetch(`${urls.gateway}/health/ready`)).status).toBe(200);
 
+      // The bundled OAuth2 path, its addons and its JWT library: a WSO2-style REST client registered with
+      // the generated admin password (Argon2), a password-grant token (RS256), and a REST call with it.
+      const adminPassword = /^admin password \(shown once, stored hashed\): (\S+)$/m.exec(output)![1]!;
+      const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      const registered = await fetch(`${urls.control}/client-registration/v0.17/register`, {
+        method: 'POST',
+        headers: { authorization: basic('admin', adminPassword), 'content-type': 'application/json' },
+        body: JSON.stringify({ clientName: 'bundle_check', owner: 'admin', grantType: 'password', saasApp: true }),
+      });
+      expect(registered.status).toBe(200);
+      const client = (await registered.json()) as { clientId: string; clientSecret: string };
+      const issued = await fetch(`${urls.control}/oauth2/token`, {
+        method: 'POST',
+        headers: { authorization: basic(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', username: 'admin', password: adminPassword, scope: 'apim:admin' }),
+      });
+      expect(issued.status).toBe(200);
+      const { access_token: token } = (await issued.json()) as { access_token: string };
+      expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'RS256' });
+      const tiers = await fetch(`${urls.control}/api/am/admin/v4/throttling/policies/application`, { headers: { authorization: `Bearer ${token}` } });
+      expect(tiers.status).toBe(200);
+      expect(((await tiers.json()) as { count: number }).count).toBeGreaterThan(0);
+
       // Published from another process: the server and its workers pick it up from the event log.
-      const imported = spawnSync(process.execPath, [join(out, 'cli/main.js'), 'apis', 'import', definition, '--context', '/echo', '--production', backendUrl, '--publish'], { env: buildEnv, encoding: 'utf8', timeout: 30_000 });
+      const imported = spawnSync(process.execPath, [join(out, 'gatehouse.js'), 'apis', 'import', definition, '--context', '/echo', '--production', backendUrl, '--publish'], { env: buildEnv, encoding: 'utf8', timeout: 30_000 });
       expect(imported.status, imported.stderr).toBe(0);
       const proxied = `${urls.gateway}/echo/1.0/hello?sentinel=query-value`;
       await expect.poll(async () => (await fetch(proxied)).status, { timeout: 15_000, interval: 200 }).toBe(200);

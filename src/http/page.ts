@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { readAsset } from './assets.ts';
 import { html, type SafeHtml } from './html.ts';
 
-const STYLESHEET = readFileSync(new URL('./assets/gatehouse.css', import.meta.url), 'utf8');
+const STYLESHEET = readAsset('gatehouse.css').toString('utf8');
 
 export interface PageOptions {
   title: string;

@@ -92,8 +92,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const feed = new EventFeed({ events: store.events, bus: services.bus, log, pollIntervalMs: 1000, consumer: { id: processId, now: () => services.clock.now() } });
     feed.start(start.mark);
     closers.push(() => feed.stop());
-    // The Key Manager signs with the key ring; gateways verify with the replicated signing keys.
-    if (plan.control) await services.keyRing.ensureLoaded();
+    // The Key Manager signs with the key ring; gateways verify with the replicated signing keys. On a
+    // first start the key pair is generated on the thread pool while the rest starts; the control port
+    // opens once it is there.
+    const keysLoaded = plan.control ? services.keyRing.ensureLoaded() : Promise.resolve();
+    keysLoaded.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
+    // The gateway plane waits for its own key ring when it is built (and retries while the store is down).
+    if (plan.gateway) services.backendKeyRing.ensureLoaded().catch(() => undefined);
     services.bus.subscribe((events) => {
       if (plan.control && events.some((e) => e.event.type.startsWith('signing-key.'))) {
         services.keyRing.reload().catch((err: unknown) => log.warn({ err }, 'could not reload signing keys'));
@@ -112,28 +117,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // change it could not read within the confirmation bound; otherwise it fails closed (K05).
     const fresh = () => feed.staleness() < config.stalenessBoundMs && !(redis?.link.behind() ?? false);
 
+    // Both planes are built before either port opens, so the CPU work overlaps the key pairs a first
+    // start generates on the thread pool (the Key Manager's signing key, the gateway's backend-JWT key).
+    let control: FastifyInstance | undefined;
     if (plan.control) {
       await services.policies.seedDefaults();
       const bootstrap = await services.users.bootstrapAdmin(config.adminPassword);
       if (bootstrap.generatedPassword) print(`admin password (shown once, stored hashed): ${bootstrap.generatedPassword}`);
       // Loaded only where it runs: gateway-only processes stay small (less code to compile, less heap to mark).
       const { buildControlPlane } = await import('./control-plane.ts');
-      const control = await buildControlPlane(services, readiness);
-      closers.push(() => control.close());
-      await control.listen({ host: config.host, port: config.controlPort });
-      services.urls.control = urlOf(control, tls);
-      print(`control: ${services.urls.control}`);
-    } else if (config.controlUrl) {
-      services.urls.control = config.controlUrl;
+      const built = await buildControlPlane(services, readiness);
+      closers.push(() => built.close());
+      control = built;
     }
 
+    let gateway: GatewayPlane | undefined;
     if (plan.gateway) {
       const local = new MemoryThrottler(services.clock, plan.worker ? config.workers : 1);
       const throttler: Throttler = redis ? redis.throttler(local) : local;
       const path = snapshotPath(config);
       let state: GatewayState | undefined;
       const snapshots = path ? new SnapshotWriter({ path, state: () => state!, log, now: () => services.clock.now() }) : null;
-      const gateway: GatewayPlane = await buildGatewayPlane(services, {
+      const built = await buildGatewayPlane(services, {
         throttler,
         fresh,
         readiness,
@@ -141,10 +146,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ...(snapshots && { onStateChanged: () => snapshots.changed() }),
         ...(plan.worker && { renderMetrics: workerMetrics(services.metrics) }),
       });
-      state = gateway.state;
+      state = built.state;
       if (snapshots && !start.restored) await snapshots.write();
-      closers.push(() => gateway.close());
+      closers.push(() => built.close());
       if (snapshots) closers.push(() => snapshots.stop());
+      gateway = built;
+    }
+
+    if (control) {
+      await keysLoaded;
+      await control.listen({ host: config.host, port: config.controlPort });
+      services.urls.control = urlOf(control, tls);
+      print(`control: ${services.urls.control}`);
+    } else if (config.controlUrl) {
+      services.urls.control = config.controlUrl;
+    }
+
+    if (gateway) {
       // Ready (state loaded, applying relayed events) before the first request can arrive.
       if (plan.worker) announceReady();
       await gateway.app.listen({ host: config.host, port: config.gatewayPort });

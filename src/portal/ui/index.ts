@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { readAsset } from '../../http/assets.ts';
 import { sendPage } from '../../http/page.ts';
 import { StoreUnavailable } from '../../store/store-unavailable.ts';
 import type { Services } from '../../runtime/services.ts';
@@ -19,8 +19,8 @@ import { messagePage } from './layout.ts';
 import { registerPublisher } from './publisher/index.ts';
 import { UiRouter } from './router.ts';
 
-const PORTAL_JS = readFileSync(new URL('./assets/portal.js', import.meta.url), 'utf8');
-const FAVICON = readFileSync(new URL('../../http/assets/favicon.svg', import.meta.url));
+const PORTAL_JS = readAsset('portal.js').toString('utf8');
+const FAVICON = readAsset('favicon.svg');
 
 /**
  * The web UI: /devportal, /publisher and /admin, server-rendered (no build step), with a small
