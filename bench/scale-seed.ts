@@ -20,6 +20,8 @@ export interface Seeded {
   /** `Basic …` for the OAUTH application's client (client_credentials and revocation). */
   clientAuth: string;
   samples: { opaque: string[]; apiKeys: string[]; jwts: string[] };
+  /** The store's credential hash (its pepper), for querying sample rows directly. */
+  hash: (value: string) => string;
   /** Seconds per step, in order. */
   timings: Array<[string, number]>;
   /** Bytes: table + indexes + TOAST, and the whole database. */
@@ -251,7 +253,7 @@ export async function seed(env: Record<string, string>, backend: string, scale: 
       rows[table] = Number(r.rows[0]!.n);
     }
     sizes.database = Number((await db.query<{ size: string }>('select pg_database_size(current_database()) as size')).rows[0]!.size);
-    return { clientAuth: opaque.authorization, samples, timings, sizes, rows };
+    return { clientAuth: opaque.authorization, samples, hash: (value) => services.hasher.hash(value), timings, sizes, rows };
   } finally {
     await db.end();
   }

@@ -13,7 +13,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CredentialHasher } from '../src/core/credentials.ts';
 import { freePort, PrivateRedis } from '../test/support/cluster.ts';
 import { freshPostgresDatabase } from '../test/support/services.ts';
 import { seed, type Seeded } from './scale-seed.ts';
@@ -169,16 +168,15 @@ async function lookupLatency(gateway: string, samples: Seeded['samples']): Promi
 }
 
 /** The store's own queries sent straight to PostgreSQL (one connection, one at a time): the floor under a cache miss. */
-async function sqlLookupLatency(url: string, samples: Seeded['samples']): Promise<Row[]> {
-  const hasher = new CredentialHasher(null);
+async function sqlLookupLatency(url: string, samples: Seeded['samples'], hash: Seeded['hash']): Promise<Row[]> {
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const jti = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
   // Bulk rows nobody has read since the index was built: their index and heap pages are cold.
   const bulk = (prefix: string, total: number) => Array.from({ length: samples.opaque.length }, () => sha256(`${prefix}${1 + Math.floor(Math.random() * total)}`));
   const kinds: Array<[string, string, string[]]> = [
-    ['opaque token (the samples, just read by the gateway)', 'select * from access_tokens where hash = $1', samples.opaque.map((v) => hasher.hash(v))],
+    ['opaque token (the samples, just read by the gateway)', 'select * from access_tokens where hash = $1', samples.opaque.map(hash)],
     ['opaque token (bulk rows never read before)', 'select * from access_tokens where hash = $1', bulk('at-', scale.tokens)],
-    ['API key (the samples)', 'select * from api_keys where hash = $1', samples.apiKeys.map((v) => hasher.hash(v))],
+    ['API key (the samples)', 'select * from api_keys where hash = $1', samples.apiKeys.map(hash)],
     ['API key (bulk rows never read before)', 'select * from api_keys where hash = $1', bulk('ak-', scale.apiKeys)],
     ['JWT jti (the samples)', 'select * from access_tokens where jti = $1', samples.jwts.map(jti)],
   ];
@@ -384,7 +382,7 @@ try {
   results['Start-up and memory'] = rows;
   printRows('Start-up and memory', rows);
 
-  results['Lookup latency'] = [...(await lookupLatency(gateways[0]!.url, seeded.samples)), ...(await sqlLookupLatency(db.url, seeded.samples))];
+  results['Lookup latency'] = [...(await lookupLatency(gateways[0]!.url, seeded.samples)), ...(await sqlLookupLatency(db.url, seeded.samples, seeded.hash))];
   printRows('Lookup latency (client-side, one request at a time, through gateway 1 to the echo backend)', results['Lookup latency']);
 
   const baseline = await spawnLine('baseline-proxy.ts', { BASELINE_TARGET: backend, BASELINE_WORKERS: '1' }, 'baseline');

@@ -16,7 +16,7 @@ export async function prepareStore(env: Record<string, string>): Promise<{ store
   const config = loadConfig({ env });
   const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
   await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
+  const services = await buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
   await services.policies.seedDefaults();
   await services.keyRing.ensureLoaded();
   await services.users.bootstrapAdmin(config.adminPassword);

@@ -10,7 +10,7 @@ export async function withServices<T>(config: Config, work: (services: Services)
   const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
   try {
     await store.migrate();
-    return await work(buildServices(config, log, store, resolveSystemSecrets(config, log)));
+    return await work(await buildServices(config, log, store, resolveSystemSecrets(config, log)));
   } finally {
     await store.close();
   }

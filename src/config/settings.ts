@@ -54,7 +54,7 @@ export const SETTINGS = {
     schema: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)),
     secret: true,
   },
-  tokenPepper: { env: 'GATEHOUSE_TOKEN_PEPPER', doc: 'When set, credentials are stored as HMAC-SHA-256 under this pepper instead of SHA-256.', schema: z.string().min(32), secret: true },
+  tokenPepper: { env: 'GATEHOUSE_TOKEN_PEPPER', doc: 'Pepper for credential hashes (HMAC-SHA-256). Unset, a new store derives its pepper from the system secret; a store keeps the pepper it was created with.', schema: z.string().min(32), secret: true },
   jwtAlgorithm: { env: 'GATEHOUSE_JWT_ALGORITHM', flag: '--jwt-algorithm', doc: 'Signing algorithm of new signing keys.', schema: z.enum(SIGNING_ALGORITHMS), default: 'RS256' },
   applicationTokenTtlSeconds: { env: 'GATEHOUSE_APPLICATION_TOKEN_TTL', doc: 'Default validity of application (client_credentials) tokens for new keys.', schema: z.coerce.number().int(), default: 3600 },
   userTokenTtlSeconds: { env: 'GATEHOUSE_USER_TOKEN_TTL', doc: 'Default validity of user tokens for new keys.', schema: z.coerce.number().int(), default: 3600 },

@@ -1,4 +1,4 @@
-import { createHash, createHmac, hash as oneShotHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash as oneShotHash, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Random } from './random.ts';
 
@@ -75,18 +75,63 @@ export function credentialStart(value: string): string {
 }
 
 /**
- * Hashes credentials for storage and lookup: HMAC-SHA-256 under a configured pepper, or plain SHA-256
- * when none is configured. Credentials carry 256 random bits, so a fast hash is sufficient (ASVS 6.5.2).
+ * How a store's credential hashes are made (recorded in the store, `runtime/credential-hashing.ts`):
+ * - `peppered-sha256`: HMAC-SHA-256 under a pepper of the SHA-256 of the credential — the default for
+ *   new stores. The pepper is GATEHOUSE_TOKEN_PEPPER or, by default, derived from the system secret, so
+ *   a copy of the database alone identifies no credential. Hashing the SHA-256 (not the credential)
+ *   lets `gatehouse scan --check` send only SHA-256s and still be answered.
+ * - `hmac-sha256`: HMAC-SHA-256 of the credential under GATEHOUSE_TOKEN_PEPPER (stores from before
+ *   0008 that set it); a SHA-256 alone cannot be checked.
+ * - `sha256`: plain SHA-256 (stores from before 0008 without a pepper).
+ */
+export type HashingScheme = 'peppered-sha256' | 'hmac-sha256' | 'sha256';
+
+const BLOCK = 64;
+
+/**
+ * Hashes credentials for storage and lookup. Credentials carry 256 random bits, so a fast hash is
+ * sufficient (ASVS 6.5.2). HMAC is computed from one-shot digests with the padded keys prepared once:
+ * no Hmac object per call (this runs on gateway requests).
  */
 export class CredentialHasher {
-  constructor(private readonly pepper: Buffer | null) {}
+  private readonly inner: Buffer | null;
+  private readonly outer: Buffer | null;
+
+  constructor(
+    readonly scheme: HashingScheme,
+    pepper: Buffer | null = null,
+  ) {
+    if ((scheme === 'sha256') !== (pepper === null)) throw new Error(`the ${scheme} scheme ${pepper ? 'takes no' : 'needs a'} pepper`);
+    const key = pepper && pepper.length > BLOCK ? oneShotHash('sha256', pepper, 'buffer') : pepper;
+    this.inner = key && xorPad(key, 0x36);
+    this.outer = key && xorPad(key, 0x5c);
+  }
 
   hash(value: string): string {
-    return this.pepper
-      ? createHmac('sha256', this.pepper).update(value).digest('hex')
-      : // One-shot digest: no Hash object per call (this runs on every gateway request).
-        oneShotHash('sha256', value, 'hex');
+    if (this.scheme === 'sha256') return oneShotHash('sha256', value, 'hex');
+    return this.hmac(this.scheme === 'hmac-sha256' ? Buffer.from(value, 'utf8') : oneShotHash('sha256', value, 'buffer'));
   }
+
+  /**
+   * The stored hash of a credential known only by its SHA-256 (hex), or null when this scheme cannot
+   * tell (`hmac-sha256` covers the credential itself).
+   */
+  fromSha256(sha256Hex: string): string | null {
+    if (!/^[0-9a-f]{64}$/.test(sha256Hex)) return null;
+    if (this.scheme === 'sha256') return sha256Hex;
+    return this.scheme === 'peppered-sha256' ? this.hmac(Buffer.from(sha256Hex, 'hex')) : null;
+  }
+
+  private hmac(message: Buffer): string {
+    const inner = oneShotHash('sha256', Buffer.concat([this.inner!, message]), 'buffer');
+    return oneShotHash('sha256', Buffer.concat([this.outer!, inner]), 'hex');
+  }
+}
+
+function xorPad(key: Buffer, byte: number): Buffer {
+  const padded = Buffer.alloc(BLOCK, byte);
+  for (let i = 0; i < key.length; i++) padded[i] = padded[i]! ^ key[i]!;
+  return padded;
 }
 
 /** Constant-time string comparison: both sides are digested first so lengths never leak (S05). */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditContext } from '../audit/audit-context.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { CredentialHasher, CredentialKind } from '../core/credentials.ts';
+import type { CredentialHasher, CredentialKind, HashingScheme } from '../core/credentials.ts';
 import { CREDENTIAL_PREFIXES, parseCredential } from '../core/credentials.ts';
 import type { Random } from '../core/random.ts';
 import type { WebhookService } from '../webhooks/webhook-service.ts';
@@ -12,8 +12,6 @@ export type LeakAction = 'revoke' | 'flag';
 
 export interface LeakServiceDeps extends CredentialFinderDeps {
   hasher: CredentialHasher;
-  /** True when credentials are stored as HMAC under a pepper: a SHA-256 then identifies nothing. */
-  peppered: boolean;
   action: LeakAction;
   audit: AuditLog;
   auditContext: AuditContext;
@@ -39,19 +37,21 @@ const KINDS = Object.keys(CREDENTIAL_PREFIXES) as CredentialKind[];
 export class LeakService {
   constructor(private readonly deps: LeakServiceDeps) {}
 
-  get hashScheme(): 'sha256' | 'hmac-sha256' {
-    return this.deps.peppered ? 'hmac-sha256' : 'sha256';
+  get hashScheme(): HashingScheme {
+    return this.deps.hasher.scheme;
   }
 
   /**
-   * `gatehouse scan --check`: the client sends SHA-256 hashes. Without a pepper that is the stored hash;
-   * with one the server cannot turn it into the stored HMAC, so every answer is `unverifiable`.
+   * `gatehouse scan --check`: the client sends SHA-256 hashes, which the default scheme (a pepper over
+   * the SHA-256) and plain SHA-256 turn into the stored hash; under an HMAC of the credential itself
+   * (stores made with GATEHOUSE_TOKEN_PEPPER before 0008) every answer is `unverifiable`.
    */
   async checkBySha256(items: ReadonlyArray<{ sha256: string; type: CredentialKind }>): Promise<Array<{ sha256: string; status: Exclude<LiveStatus, 'revoked'> }>> {
     return Promise.all(
       items.map(async ({ sha256, type }) => {
-        if (this.deps.peppered) return { sha256, status: 'unverifiable' as const };
-        const found = await findCredential(this.deps, type, sha256);
+        const stored = this.deps.hasher.fromSha256(sha256);
+        if (stored === null) return { sha256, status: 'unverifiable' as const };
+        const found = await findCredential(this.deps, type, stored);
         return { sha256, status: found ? (found.live ? ('live' as const) : ('inactive' as const)) : ('unknown' as const) };
       }),
     );
@@ -61,7 +61,8 @@ export class LeakService {
   async revokeBySha256(items: ReadonlyArray<{ sha256: string; type: CredentialKind }>, context: LeakContext): Promise<Array<{ sha256: string; revoked: boolean }>> {
     const out: Array<{ sha256: string; revoked: boolean }> = [];
     for (const { sha256, type } of items) {
-      const found = this.deps.peppered ? null : await findCredential(this.deps, type, sha256);
+      const stored = this.deps.hasher.fromSha256(sha256);
+      const found = stored === null ? null : await findCredential(this.deps, type, stored);
       out.push({ sha256, revoked: found ? await this.respond(found, context, 'revoke') : false });
     }
     return out;

@@ -7,7 +7,7 @@ import { Changes } from '../core/changes.ts';
 import { ClientService } from '../core/client-service.ts';
 import { CredentialThrottle } from '../core/credential-throttle.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { CredentialHasher } from '../core/credentials.ts';
+import type { CredentialHasher } from '../core/credentials.ts';
 import { InProcessBus, type ChangeBus } from '../core/events.ts';
 import { JwtVerifier } from '../core/jwt-verifier.ts';
 import { KeyRing } from '../core/key-ring.ts';
@@ -26,6 +26,7 @@ import { LeakService } from '../leaks/leak-service.ts';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { WebhookService } from '../webhooks/webhook-service.ts';
 import type { Store } from '../store/ports.ts';
+import { credentialHashingRecord, hasherFor, type HashingRecord } from './credential-hashing.ts';
 
 /** Public URLs, known only once the listeners are bound (port 0 picks a free port). */
 export interface Urls {
@@ -44,6 +45,8 @@ export interface Services {
   clock: Clock;
   random: Random;
   hasher: CredentialHasher;
+  /** Recorded in the store (and in a gateway's snapshot): which scheme and pepper `hasher` uses. */
+  hashing: HashingRecord;
   keyRing: KeyRing;
   /** The gateway's key for backend JWTs (X-JWT-Assertion), loaded by gateway processes. */
   backendKeyRing: KeyRing;
@@ -72,14 +75,18 @@ export interface ServiceOverrides {
   clock?: Clock;
   random?: Random;
   bus?: ChangeBus;
+  /** How the store hashes credentials, when it cannot be read now (a gateway starting from its snapshot). */
+  hashing?: HashingRecord;
 }
 
-export function buildServices(config: Config, log: Logger, store: Store, secrets: string[], overrides: ServiceOverrides = {}): Services {
+/** Every service over one store; reads (or, for a new store, records) how the store hashes credentials. */
+export async function buildServices(config: Config, log: Logger, store: Store, secrets: string[], overrides: ServiceOverrides = {}): Promise<Services> {
+  const hashing = overrides.hashing ?? (await credentialHashingRecord(store, config, secrets));
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? cryptoRandom;
   const bus = overrides.bus ?? new InProcessBus();
   const changes = new Changes(store, bus, clock);
-  const hasher = new CredentialHasher(config.tokenPepper ? Buffer.from(config.tokenPepper) : null);
+  const hasher = hasherFor(hashing, config, secrets);
   const urls: Urls = { control: '', gateway: '' };
   const issuer = () => config.issuer ?? urls.control;
   const box = new SecretBox(secrets);
@@ -100,7 +107,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
   auditTokenRevocations(bus, audit, auditContext);
   const webhooks: WebhookService = new WebhookService({ store, box, clock, random, onQueued: () => webhookDispatcher.kick(), allowPrivate: config.webhookAllowPrivate });
   const webhookDispatcher = new WebhookDispatcher({ store, webhooks, clock, log });
-  const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, auditContext, webhooks, peppered: Boolean(config.tokenPepper), action: config.leakAction });
+  const leaks = new LeakService({ store, changes, tokens, clients, apiKeys, clock, hasher, random, log, audit, auditContext, webhooks, action: config.leakAction });
   return {
     config,
     log,
@@ -111,6 +118,7 @@ export function buildServices(config: Config, log: Logger, store: Store, secrets
     clock,
     random,
     hasher,
+    hashing,
     keyRing,
     backendKeyRing,
     verifier,

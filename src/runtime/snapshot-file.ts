@@ -3,6 +3,10 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
 import type { GatewayState, StateSnapshot } from '../gateway/state.ts';
+import type { HashingRecord } from './credential-hashing.ts';
+
+/** The file: the gateway's state, and how the store hashes credentials (a gateway must hash presented ones alike). */
+export type SnapshotFile = StateSnapshot & { hashing: HashingRecord };
 
 /** Where this gateway keeps its last-known-good snapshot; null when disabled. */
 export function snapshotPath(config: Config): string | null {
@@ -10,10 +14,11 @@ export function snapshotPath(config: Config): string | null {
   return config.snapshotPath ?? join(config.dataDir, 'gateway-snapshot.json');
 }
 
-export async function readSnapshot(path: string): Promise<StateSnapshot | null> {
+export async function readSnapshot(path: string): Promise<SnapshotFile | null> {
   try {
-    const snapshot = JSON.parse(await readFile(path, 'utf8')) as StateSnapshot;
-    return snapshot.format === 1 ? snapshot : null;
+    const snapshot = JSON.parse(await readFile(path, 'utf8')) as SnapshotFile;
+    // Written before the store recorded its hashing: every store was hashed the legacy way then.
+    return snapshot.format === 1 ? { ...snapshot, hashing: snapshot.hashing ?? { scheme: 'legacy' } } : null;
   } catch {
     return null;
   }
@@ -29,7 +34,7 @@ export class SnapshotWriter {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: { path: string; state: () => GatewayState; log: Logger; now: () => number; delayMs?: number }) {}
+  constructor(private readonly deps: { path: string; state: () => GatewayState; hashing: HashingRecord; log: Logger; now: () => number; delayMs?: number }) {}
 
   changed(): void {
     this.timer ??= setTimeout(() => {
@@ -43,7 +48,8 @@ export class SnapshotWriter {
     try {
       await mkdir(dirname(path), { recursive: true });
       const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(this.deps.state().toSnapshot(this.deps.now())), { mode: 0o600 });
+      const file: SnapshotFile = { ...this.deps.state().toSnapshot(this.deps.now()), hashing: this.deps.hashing };
+      await writeFile(temporary, JSON.stringify(file), { mode: 0o600 });
       await rename(temporary, path);
     } catch (error) {
       log.warn({ err: (error as Error).message, path }, 'could not write the gateway snapshot');

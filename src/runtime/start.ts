@@ -14,6 +14,7 @@ import { EventFeed } from './event-feed.ts';
 import { buildGatewayPlane, type GatewayPlane } from './gateway-plane.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { createLogger } from './logger.ts';
+import type { HashingRecord } from './credential-hashing.ts';
 import { buildServices, type ServiceOverrides, type Services, type Urls } from './services.ts';
 import { SnapshotWriter, readSnapshot, snapshotPath } from './snapshot-file.ts';
 import { resolveSystemSecrets } from './system-secret.ts';
@@ -57,7 +58,7 @@ function layout(config: Config) {
  * The store's event-log mark to follow from, and, for a gateway-only process that cannot reach the
  * store, the last-known-good snapshot to start from instead (issue 11 §5).
  */
-async function startingPoint(store: Store, config: Config, plan: ReturnType<typeof layout>, log: Logger): Promise<{ mark: EventMark; restored?: GatewayState }> {
+async function startingPoint(store: Store, config: Config, plan: ReturnType<typeof layout>, log: Logger): Promise<{ mark: EventMark; restored?: GatewayState; hashing?: HashingRecord }> {
   try {
     if (!plan.worker) await store.migrate();
     return { mark: await store.events.mark() };
@@ -68,7 +69,7 @@ async function startingPoint(store: Store, config: Config, plan: ReturnType<type
     log.warn({ err: (error as Error).message, takenAt: new Date(snapshot.takenAt).toISOString() }, 'store unreachable: starting from the last-known-good snapshot');
     const restored = new GatewayState();
     restored.restore(snapshot);
-    return { mark: snapshot.mark, restored };
+    return { mark: snapshot.mark, restored, hashing: snapshot.hashing };
   }
 }
 
@@ -85,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   try {
     const start = await startingPoint(store, config, plan, log);
-    const services = buildServices(config, log, store, resolveSystemSecrets(config, log), options.overrides);
+    const services = await buildServices(config, log, store, resolveSystemSecrets(config, log), { ...options.overrides, ...(start.hashing && { hashing: start.hashing }) });
     // The feed follows the log from this mark and sees every local event from here on (the first
     // signing key included), so it never replays one of this process's own changes as remote.
     const processId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -137,7 +138,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const throttler: Throttler = redis ? redis.throttler(local) : local;
       const path = snapshotPath(config);
       let state: GatewayState | undefined;
-      const snapshots = path ? new SnapshotWriter({ path, state: () => state!, log, now: () => services.clock.now() }) : null;
+      const snapshots = path ? new SnapshotWriter({ path, state: () => state!, hashing: services.hashing, log, now: () => services.clock.now() }) : null;
       const built = await buildGatewayPlane(services, {
         throttler,
         fresh,

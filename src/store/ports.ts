@@ -352,7 +352,15 @@ export interface WebhookRepo {
   listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]>;
 }
 
+/** Facts about the store itself, each written once (e.g. how its credentials are hashed). */
+export interface SettingsRepo {
+  get(name: string): Promise<string | null>;
+  /** Writes the value unless one is already there; returns the value that stays. */
+  setOnce(name: string, value: string): Promise<string>;
+}
+
 export interface Repositories {
+  settings: SettingsRepo;
   users: UserRepo;
   applications: ApplicationRepo;
   clients: ClientRepo;

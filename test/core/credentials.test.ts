@@ -1,3 +1,4 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   CREDENTIAL_PREFIXES,
@@ -53,13 +54,34 @@ describe('credential format (SPEC §4)', () => {
 
   it('hashes with SHA-256, or HMAC-SHA-256 under a pepper; matching is constant-time (S05)', () => {
     const value = mintCredential('consumerSecret', cryptoRandom);
-    const plain = new CredentialHasher(null);
-    const peppered = new CredentialHasher(Buffer.from('p'.repeat(32)));
+    const plain = new CredentialHasher('sha256');
+    const peppered = new CredentialHasher('peppered-sha256', Buffer.from('p'.repeat(32)));
     expect(plain.hash(value)).toMatch(/^[0-9a-f]{64}$/);
     expect(peppered.hash(value)).not.toBe(plain.hash(value));
     expect(constantTimeEqual(peppered.hash(value), peppered.hash(value))).toBe(true);
     expect(constantTimeEqual('abc', 'abc')).toBe(true);
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+  });
+
+  it('each hashing scheme is the HMAC-SHA-256 it names (short and long peppers), and a SHA-256 maps to the stored hash where the scheme allows', () => {
+    const value = mintCredential('apiKeyProduction', cryptoRandom);
+    const sha256 = createHash('sha256').update(value).digest('hex');
+    for (const pepper of [Buffer.from('p'.repeat(32)), randomBytes(100)]) {
+      const peppered = new CredentialHasher('peppered-sha256', pepper);
+      expect(peppered.hash(value)).toBe(createHmac('sha256', pepper).update(createHash('sha256').update(value).digest()).digest('hex'));
+      expect(peppered.fromSha256(sha256)).toBe(peppered.hash(value));
+      const legacy = new CredentialHasher('hmac-sha256', pepper);
+      expect(legacy.hash(value)).toBe(createHmac('sha256', pepper).update(value).digest('hex'));
+      expect(legacy.fromSha256(sha256)).toBeNull();
+    }
+    const plain = new CredentialHasher('sha256');
+    expect(plain.hash(value)).toBe(sha256);
+    expect(plain.fromSha256(sha256)).toBe(sha256);
+    // Not a SHA-256: never looked up.
+    expect(plain.fromSha256(sha256.toUpperCase())).toBeNull();
+    expect(new CredentialHasher('peppered-sha256', randomBytes(32)).fromSha256('ab')).toBeNull();
+    expect(() => new CredentialHasher('peppered-sha256')).toThrow(/needs a pepper/);
+    expect(() => new CredentialHasher('sha256', randomBytes(32))).toThrow(/takes no pepper/);
   });
 
   it('consumer keys are random public identifiers', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,8 @@ const env = {
   GATEHOUSE_ISSUER: 'https://gatehouse.kill9.test',
 };
 let apps: AppWithKeys[] = [];
+/** How the store hashes credentials (the default: a pepper derived from the system secret). */
+let hashOf: (value: string) => string;
 let server: ServerProcess | undefined;
 
 beforeAll(async () => {
@@ -35,12 +36,13 @@ beforeAll(async () => {
   const config = loadConfig({ env });
   const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
   await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
+  const services = await buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
   await services.policies.seedDefaults();
   await services.keyRing.ensureLoaded();
   // What a first start does before any other user exists: K03 introspects as this admin.
   await services.users.bootstrapAdmin(env.GATEHOUSE_ADMIN_PASSWORD);
   apps = [await anAppWithKeys(services, { tokenType: 'OAUTH' }), await anAppWithKeys(services, { tokenType: 'JWT' })];
+  hashOf = (value) => services.hasher.hash(value);
   await store.close();
 });
 // Every test ends with no server running, so the next one never shares the SQLite file with a leftover.
@@ -164,12 +166,10 @@ describe('crash safety', () => {
     const rows = db.prepare('select hash from client_secrets where consumer_key = ?').all(app.client.consumerKey) as Array<{ hash: string }>;
     db.close();
     expect(rows).toHaveLength(1);
-    // No pepper is configured, so the stored hash is plain SHA-256 of the secret.
-    const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
     const stored = rows[0]!.hash;
-    expect([app.secret, ...acknowledged.slice(0, -1)].map(sha256)).not.toContain(stored);
+    expect([app.secret, ...acknowledged.slice(0, -1)].map(hashOf)).not.toContain(stored);
     const last = acknowledged.at(-1)!;
-    const lastCommittedLast = stored === sha256(last);
+    const lastCommittedLast = stored === hashOf(last);
 
     server = await spawnServer(env);
     control = server.urls.control!;

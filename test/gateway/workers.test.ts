@@ -34,7 +34,7 @@ beforeAll(async () => {
   const config = loadConfig({ env });
   const store = await openStore({ url: config.store, sqliteSynchronous: config.sqliteSynchronous });
   await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
+  const services = await buildServices(config, pino({ level: 'silent' }), store, [...config.secrets!]);
   await services.policies.seedDefaults();
   await services.keyRing.ensureLoaded();
   const api = await aPublishedApi(services, { productionUrl: backend.url });

@@ -32,7 +32,7 @@ describe('event feed', () => {
     // Another process on the same store (as a CLI command or a second control node would be).
     const other = await openStore({ url: server.config.store, sqliteSynchronous: server.config.sqliteSynchronous });
     try {
-      const services = buildServices(server.config, pino({ level: 'silent' }), other, [...server.config.secrets!]);
+      const services = await buildServices(server.config, pino({ level: 'silent' }), other, [...server.config.secrets!]);
       const owner = (await aUser(services)).id;
       const arrived = (id: string) => () => remote.some((e) => e.event.type === 'application.saved' && e.event.application.id === id);
       const theirs = await services.applications.create(owner, { name: 'theirs', tokenType: 'JWT' });

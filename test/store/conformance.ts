@@ -28,6 +28,15 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await fixture.store.migrate()).applied).toEqual([]);
     });
 
+    it('settings: written once — of two writers the first value stays, and both are told which', async () => {
+      const name = `setting-${randomUUID()}`;
+      expect(await fixture.store.settings.get(name)).toBeNull();
+      const [a, b] = await Promise.all([fixture.store.settings.setOnce(name, 'first'), fixture.store.settings.setOnce(name, 'second')]);
+      expect(a).toBe(b);
+      expect(await fixture.store.settings.setOnce(name, 'third')).toBe(a);
+      expect(await fixture.store.settings.get(name)).toBe(a);
+    });
+
     it('users: create, find, update, and unique usernames', async () => {
       const user = aUser({ roles: ['publisher', 'subscriber'] });
       await fixture.store.users.create(user);

@@ -21,7 +21,7 @@ export async function clusterStore(baseUrl: string): Promise<{ url: string; stor
   const config = loadConfig({ env: { GATEHOUSE_STORE: db.url, GATEHOUSE_SECRETS: CLUSTER_SECRET, GATEHOUSE_ISSUER: CLUSTER_ISSUER } });
   const store = await openStore({ url: db.url, sqliteSynchronous: 'NORMAL' });
   await store.migrate();
-  const services = buildServices(config, pino({ level: 'silent' }), store, [CLUSTER_SECRET]);
+  const services = await buildServices(config, pino({ level: 'silent' }), store, [CLUSTER_SECRET]);
   await services.policies.seedDefaults();
   await services.keyRing.ensureLoaded();
   return { url: db.url, store, services, drop: db.drop };
@@ -29,19 +29,20 @@ export async function clusterStore(baseUrl: string): Promise<{ url: string; stor
 
 /**
  * A fresh cluster database holding one published API on `backendUrl` and an application of `tokenType`
- * subscribed to it, closed again so the processes under test own it. `apiBase` is `/{context}/{version}`.
+ * subscribed to it, with a production API key, closed again so the processes under test own it. `apiBase` is `/{context}/{version}`.
  */
 export async function clusterWithOneApp(
   baseUrl: string,
   backendUrl: string,
   tokenType: 'JWT' | 'OAUTH',
-): Promise<{ url: string; drop: () => Promise<void>; app: AppWithKeys; apiBase: string }> {
+): Promise<{ url: string; drop: () => Promise<void>; app: AppWithKeys; apiKey: string; apiBase: string }> {
   const db = await clusterStore(baseUrl);
   const api = await aPublishedApi(db.services, { productionUrl: backendUrl });
   const app = await anAppWithKeys(db.services, { tokenType });
   await subscribe(db.services, app, api);
+  const { value: apiKey } = await db.services.apiKeys.generate(app.user.id, app.application.id, 'PRODUCTION', {});
   await db.store.close();
-  return { url: db.url, drop: db.drop, app, apiBase: `${api.context}/${api.version}` };
+  return { url: db.url, drop: db.drop, app, apiKey, apiBase: `${api.context}/${api.version}` };
 }
 
 /** One `--role control` and one `--role gateway` process on `env`; neither is left running if the other fails to start. */

@@ -9,11 +9,13 @@ import { KyselyEventLog } from './event-log.ts';
 import { KyselyAuditRepo, KyselyLeakRepo, KyselyWebhookRepo } from './leak-repos.ts';
 import { Precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
+import { KyselySettingsRepo } from './settings-repo.ts';
 import { KyselyTokenRepo } from './token-repo.ts';
 import { KyselyUsageRepo } from './usage-repo.ts';
 
 function repositories(db: Kysely<Database>, precompiled: Precompiled, dialect: Store['dialect']): Repositories {
   return {
+    settings: new KyselySettingsRepo(db, dialect),
     users: new KyselyUserRepo(db, precompiled),
     applications: new KyselyApplicationRepo(db),
     clients: new KyselyClientRepo(db, precompiled),

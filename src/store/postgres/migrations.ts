@@ -4,6 +4,7 @@ import { addApiKeyBindings } from '../kysely/api-key-binding-schema.ts';
 import { createInitialSchema } from '../kysely/initial-schema.ts';
 import { addLeakTables } from '../kysely/leak-schema.ts';
 import { addEventConsumers, addExpiryIndexes } from '../kysely/retention-schema.ts';
+import { addStoreSettings } from '../kysely/settings-repo.ts';
 import { addUsageCounts } from '../kysely/usage-schema.ts';
 
 /** PostgreSQL schema versions, applied in key order. */
@@ -15,4 +16,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005_audit_and_webhooks': { up: (db: Kysely<unknown>) => addLeakTables(db, 'postgres') },
   '0006_api_key_bindings': { up: addApiKeyBindings },
   '0007_usage_counts': { up: (db: Kysely<unknown>) => addUsageCounts(db, 'postgres') },
+  '0008_store_settings': { up: (db: Kysely<unknown>) => addStoreSettings(db, 'postgres') },
 };

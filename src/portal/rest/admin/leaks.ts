@@ -30,7 +30,7 @@ const HashedCredentialSchema = z.strictObject({
 
 export const LeakCheckRequestSchema = z.strictObject({ credentials: z.array(HashedCredentialSchema).min(1).max(500) });
 export const LeakCheckResultSchema = z.object({
-  hashScheme: z.enum(['sha256', 'hmac-sha256']).meta({ description: 'How this server stores credentials; with hmac-sha256 (a pepper) every status is "unverifiable"' }),
+  hashScheme: z.enum(['peppered-sha256', 'sha256', 'hmac-sha256']).meta({ description: 'How this server stores credentials; with hmac-sha256 (a pepper over the credential itself, stores made before 0008 with GATEHOUSE_TOKEN_PEPPER) every status is "unverifiable"' }),
   list: z.array(z.object({ sha256: z.string(), status: z.enum(['live', 'inactive', 'unknown', 'unverifiable']) })),
 });
 export const LeakRevokeRequestSchema = z.strictObject({ credentials: z.array(HashedCredentialSchema).min(1).max(500), url: z.string().max(2000).optional() });
