@@ -5,11 +5,13 @@
  *
  *   node --import tsx bench/cpuprofile-summary.ts <file.cpuprofile> [fromMs] [top]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -47,6 +49,21 @@ export function placeOf(url: string, functionName: string): string {
   return own ? `src/${own[1]!.replace(/\.js$/, '.ts')}` : url;
 }
 
+/**
+ * The shipped build is one bundle (dist/gatehouse.js): its frames are mapped back through the bundle's
+ * source map to the package or src/ file they came from, so the categories below still apply.
+ */
+const sourceMaps = new Map<string, SourceMap | null>();
+function originalFrame(url: string, lineNumber: number, columnNumber: number): { url: string; lineNumber: number } {
+  if (!url.endsWith('/gatehouse.js')) return { url, lineNumber };
+  if (!sourceMaps.has(url)) {
+    const path = `${url.startsWith('file:') ? fileURLToPath(url) : url}.map`;
+    sourceMaps.set(url, existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : null);
+  }
+  const entry = sourceMaps.get(url)?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  return entry?.originalSource ? { url: entry.originalSource, lineNumber: entry.originalLine ?? 0 } : { url, lineNumber };
+}
+
 export function summarise(profile: Profile, fromMs = 0): Summary {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfByNode = new Map<number, number>();
@@ -63,7 +80,9 @@ export function summarise(profile: Profile, fromMs = 0): Summary {
   const byPlace = new Map<string, number>();
   const byCategory = new Map<string, number>();
   for (const [id, us] of selfByNode) {
-    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    const frame = nodes.get(id)!.callFrame;
+    const { functionName } = frame;
+    const { url, lineNumber } = originalFrame(frame.url, frame.lineNumber, frame.columnNumber);
     const place = placeOf(url, functionName);
     const fn = `${functionName || '(anonymous)'} ${place}${url ? `:${lineNumber + 1}` : ''}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us / 1000);
