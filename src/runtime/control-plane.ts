@@ -21,7 +21,7 @@ export async function buildControlPlane(services: Services, readiness: readonly 
   // Confirmations exist only across processes (Redis); without it the receipts would cost every request
   // an AsyncLocalStorage context for nothing.
   if (config.redisUrl) trackPropagation(app);
-  app.addHook('onRequest', (request, _reply, done) => services.auditContext.run({ sourceIp: request.ip }, done));
+  app.addHook('onRequest', (request, reply, done) => services.auditContext.enterRequest({ sourceIp: request.ip }, reply.raw, done));
   registerHealth(app, [{ name: 'store', check: async () => (await services.store.ping(), true) }, ...readiness], () => services.metrics.render());
   registerAssets(app);
   await registerKeyManager(app, { ...services, authorizationCodeTtlSeconds: config.authorizationCodeTtlSeconds });
