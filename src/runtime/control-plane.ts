@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerHealth, type ReadinessCheck } from '../http/health.ts';
 import { registerAssets } from '../http/page.ts';
 import { createHttpServer } from '../http/server.ts';
+import { accessLineWriter } from './logger.ts';
 import { registerLeakIntake } from '../leaks/github-intake.ts';
 import { registerKeyManager } from '../oauth/routes.ts';
 import { registerRestApis } from '../portal/rest/index.ts';
@@ -14,6 +15,7 @@ export async function buildControlPlane(services: Services, readiness: readonly 
   const { config } = services;
   const app = createHttpServer({
     logger: services.log,
+    accessLine: accessLineWriter(services.log),
     metrics: services.metrics,
     plane: 'control',
     ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),

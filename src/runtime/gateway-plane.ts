@@ -13,6 +13,7 @@ import { JwtVerifier } from '../core/jwt-verifier.ts';
 import type { ChangeEventType, StoredEvent } from '../core/events.ts';
 import { registerHealth, type ReadinessCheck } from '../http/health.ts';
 import { createHttpServer } from '../http/server.ts';
+import { accessLineWriter } from './logger.ts';
 import type { Services } from './services.ts';
 
 export interface GatewayOptions {
@@ -106,6 +107,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
 
   const app = createHttpServer({
     logger: services.log,
+    accessLine: accessLineWriter(services.log),
     metrics: services.metrics,
     plane: 'gateway',
     requestTimeoutMs: config.backendTimeoutMs + 30_000,

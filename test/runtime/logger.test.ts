@@ -44,4 +44,16 @@ describe('log lines are batched, written in order, and none is lost at exit', ()
       expect(numbers).toEqual(Array.from({ length: 300 }, (_, i) => i));
     }
   });
+
+  it("the access line built without pino is the line pino writes (fields, order, escaping); another logger gets it through pino", () => {
+    const logger = join(import.meta.dirname, '../../src/runtime/logger.ts');
+    const line = { reqId: 'r-1', method: 'GET', path: '/a/"quoted"\\back\u2028/é', status: 200, ms: 3 };
+    const script = `import { accessLineWriter, createLogger } from ${JSON.stringify(logger)}; const log = createLogger('info'); accessLineWriter(log)(${JSON.stringify(line)}); log.child({}, { redact: [] }).info(${JSON.stringify(line)}, 'request'); console.error(accessLineWriter(createLogger('error')) === null);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const [ours, pinos] = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(Object.keys(ours!)).toEqual(Object.keys(pinos!));
+    expect({ ...ours, time: 0 }).toEqual({ ...pinos, time: 0 });
+    expect(ours).toMatchObject({ ...line, level: 30, service: 'gatehouse', msg: 'request' });
+    expect(run.stderr.trim()).toBe('true'); // below info: no access line at all
+  });
 });
