@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance } from 'fastify';
+import { RequestScopedStorage } from '../http/request-scope.ts';
 
 /** What became of the propagation of the changes one request made (cluster mode, issue 11 §4). */
 export interface PropagationReceipt {
@@ -12,7 +12,7 @@ export interface PropagationReceipt {
 }
 
 /** The receipt of the request being handled (set per request by `trackPropagation`). */
-export const propagationReceipts = new AsyncLocalStorage<PropagationReceipt>();
+export const propagationReceipts = new RequestScopedStorage<PropagationReceipt>();
 
 /**
  * Every control-plane answer that changed something gateways must enforce says how that went, in
@@ -21,8 +21,8 @@ export const propagationReceipts = new AsyncLocalStorage<PropagationReceipt>();
  * or `unknown` (Redis unreachable: gateways poll the event log every 250 ms).
  */
 export function trackPropagation(app: FastifyInstance): void {
-  app.addHook('onRequest', (_request, _reply, done) => {
-    propagationReceipts.run({ awaited: false, unconfirmed: new Set(), unknown: false }, done);
+  app.addHook('onRequest', (_request, reply, done) => {
+    propagationReceipts.enter({ awaited: false, unconfirmed: new Set(), unknown: false }, reply.raw, done);
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     const receipt = propagationReceipts.getStore();
