@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { prepareGatewayBench, printTable, tempDir } from './support.ts';
+import { prepareGatewayBench, printTable, benchServerEnv, tempDir } from './support.ts';
 
 const warmup = Number(process.env.BENCH_WARMUP_REQUESTS ?? 15_000);
 const counted = Number(process.env.BENCH_REQUESTS ?? 3_000);
@@ -67,18 +67,11 @@ try {
   children.push(backend);
   const target = await waitForLine(backend, 'backend');
 
-  const dir = tempDir('gatehouse-bench-instructions-');
-  const env = {
-    GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
-    GATEHOUSE_DATA_DIR: dir,
-    GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
-    GATEHOUSE_SECRETS: 'bench-system-secret-0123456789abcdefghijklmn',
-    GATEHOUSE_ISSUER: 'https://gatehouse.bench',
+  const env = benchServerEnv('gatehouse-bench-instructions-', {
     GATEHOUSE_ROLE: 'gateway',
-    GATEHOUSE_GATEWAY_PORT: '0',
     // Default settings (info: one access line per request) unless BENCH_LOG_LEVEL says otherwise.
     GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  };
+  });
   const credentials = await prepareGatewayBench(env, target);
 
   const baselineArgs = [process.execPath, '--import', 'tsx', join(import.meta.dirname, 'baseline-proxy.ts')];

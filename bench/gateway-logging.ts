@@ -9,7 +9,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load, prepareGatewayBench, printTable, tempDir } from './support.ts';
+import { load, prepareGatewayBench, printTable, benchServerEnv } from './support.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -41,17 +41,8 @@ try {
   });
   const servers: Array<{ name: string; url: string; pid: number; headers: Record<string, string> }> = [];
   for (const variant of VARIANTS) {
-    const dir = tempDir('gatehouse-bench-logging-');
-    const env = {
-      GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
-      GATEHOUSE_DATA_DIR: dir,
-      GATEHOUSE_CONTROL_PORT: '0',
-      GATEHOUSE_GATEWAY_PORT: '0',
-      GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
-      GATEHOUSE_SECRETS: 'bench-system-secret-0123456789abcdefghijklmn',
-      GATEHOUSE_ISSUER: 'https://gatehouse.bench',
-      ...variant.env,
-    };
+    const env = benchServerEnv('gatehouse-bench-logging-', variant.env);
+    const dir = env.GATEHOUSE_DATA_DIR!;
     const credentials = await prepareGatewayBench(env, target);
     // Its URLs go to stdout, which may be /dev/null: fixed free ports instead of port 0.
     const ports = await Promise.all([freePort(), freePort()]);

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { printSummary, summarise } from './cpuprofile-summary.ts';
-import { load, prepareGatewayBench, spawnGatehouse, tempDir } from './support.ts';
+import { load, prepareGatewayBench, spawnGatehouse, benchServerEnv } from './support.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const top = Number(process.env.BENCH_TOP ?? 25);
@@ -44,18 +44,9 @@ try {
   if (pin) setAffinity(process.pid, '1');
   const target = await lineOf(backend, 'backend');
   for (const name of process.env.BENCH_CREDENTIALS?.split(',') ?? ['baseline', 'JWT', 'opaque token', 'API key']) {
-    const dir = tempDir('gatehouse-bench-profile-');
-    const env = {
-      GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
-      GATEHOUSE_DATA_DIR: dir,
-      GATEHOUSE_CONTROL_PORT: '0',
-      GATEHOUSE_GATEWAY_PORT: '0',
-      GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
-      GATEHOUSE_SECRETS: 'bench-system-secret-0123456789abcdefghijklmn',
-      GATEHOUSE_ISSUER: 'https://gatehouse.bench',
-    };
+    const env = benchServerEnv('gatehouse-bench-profile-');
     const credentials = await prepareGatewayBench(env, target);
-    const profileDir = join(dir, 'profile');
+    const profileDir = join(env.GATEHOUSE_DATA_DIR!, 'profile');
     const started = Date.now();
     if (name === 'baseline') {
       // The profile is written at exit: a SIGTERM must end the process through process.exit.

@@ -9,7 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { load, prepareGatewayBench, printTable, spawnGatehouse, tempDir, type LoadResult } from './support.ts';
+import { load, prepareGatewayBench, printTable, spawnGatehouse, benchServerEnv, type LoadResult } from './support.ts';
 
 const duration = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = 50;
@@ -104,25 +104,13 @@ try {
     if (pin) setAffinity(backendPid, pinned ? '1' : '0,1');
     const baselineUrl = await spawnLine('baseline-proxy.ts', { BASELINE_TARGET: backend, BASELINE_WORKERS: String(workers) }, 'baseline');
     const baselinePid = children.at(-1)!.pid!;
-    const dir = tempDir('gatehouse-bench-gateway-');
-    const env = {
-      GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
-      GATEHOUSE_DATA_DIR: dir,
-      GATEHOUSE_CONTROL_PORT: '0',
-      GATEHOUSE_GATEWAY_PORT: '0',
-      GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
-      GATEHOUSE_SECRETS: 'bench-system-secret-0123456789abcdefghijklmn',
-      GATEHOUSE_WORKERS: String(workers),
-      // Tokens are minted before the server starts, so the issuer cannot be the (random) port.
-      GATEHOUSE_ISSUER: 'https://gatehouse.bench',
-    };
+    const env = benchServerEnv('gatehouse-bench-gateway-', { GATEHOUSE_WORKERS: String(workers) });
     const credentials = await prepareGatewayBench(env, backend);
     // Default settings: info logging (one access line per request), stdout to a file.
     const gatehouse = await spawnGatehouse(env);
     children.push(gatehouse.child);
     // The same with logging turned down, on a store of its own, to show what the access log costs.
-    const quietDir = tempDir('gatehouse-bench-gateway-quiet-');
-    const quietEnv = { ...env, GATEHOUSE_STORE: `sqlite:${join(quietDir, 'gatehouse.db')}`, GATEHOUSE_DATA_DIR: quietDir, GATEHOUSE_LOG_LEVEL: 'error' };
+    const quietEnv = benchServerEnv('gatehouse-bench-gateway-quiet-', { GATEHOUSE_WORKERS: String(workers), GATEHOUSE_LOG_LEVEL: 'error' });
     const quietCredentials = await prepareGatewayBench(quietEnv, backend);
     const quiet = await spawnGatehouse(quietEnv);
     children.push(quiet.child);

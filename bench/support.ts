@@ -70,6 +70,25 @@ export function tempDir(prefix: string): string {
 }
 
 /**
+ * Settings of a benchmark server on a fresh SQLite store in a new temporary folder (its
+ * GATEHOUSE_DATA_DIR): ports picked at start, a fixed system secret, and a fixed issuer — tokens are
+ * minted before the server starts, so the issuer cannot be its (random) port.
+ */
+export function benchServerEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  const dir = tempDir(prefix);
+  return {
+    GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
+    GATEHOUSE_DATA_DIR: dir,
+    GATEHOUSE_CONTROL_PORT: '0',
+    GATEHOUSE_GATEWAY_PORT: '0',
+    GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
+    GATEHOUSE_SECRETS: 'bench-system-secret-0123456789abcdefghijklmn',
+    GATEHOUSE_ISSUER: 'https://gatehouse.bench',
+    ...extra,
+  };
+}
+
+/**
  * Starts `gatehouse start` with the settings it ships with (info logging unless `env` says otherwise),
  * its stdout redirected to a file as an operator would, and resolves once it printed its URLs.
  */
