@@ -1,12 +1,5 @@
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  exportPKCS8,
-  generateKeyPair,
-  importPKCS8,
-  type CryptoKey,
-  type JWK,
-} from 'jose';
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import type { Changes } from './changes.ts';
 import type { Clock } from './clock.ts';
 import { UniqueViolation } from './errors.ts';
@@ -18,7 +11,39 @@ import type { Store } from '../store/ports.ts';
 export interface ActiveKey {
   kid: string;
   alg: SigningAlgorithm;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
+  /** Signs a JWT with this key (JWS compact serialisation); the header gets `alg` first and `kid` last. */
+  signJwt(header: { typ: string }, payload: Record<string, unknown>): Promise<string>;
+}
+
+/** How node:crypto signs for each JWS algorithm: RS256 PKCS#1 v1.5, ES256 as r||s (RFC 7518 §3.4), EdDSA (RFC 8037). */
+const SIGNERS: Record<SigningAlgorithm, { digest: string | null; dsaEncoding?: 'ieee-p1363' }> = {
+  RS256: { digest: 'sha256' },
+  ES256: { digest: 'sha256', dsaEncoding: 'ieee-p1363' },
+  EdDSA: { digest: null },
+};
+
+const base64url = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
+
+/**
+ * The signing half of a JWT, on node:crypto's callback API: the signature runs on libuv's pool as
+ * WebCrypto's does, without WebCrypto's promise and key-wrapping layers (jose's SignJWT cost 360–500 µs
+ * of CPU per RS256 token against 340–440 µs this way, pinned to one core). Verification stays with jose.
+ */
+function activeKey(kid: string, alg: SigningAlgorithm, key: KeyObject): ActiveKey {
+  const { digest, dsaEncoding } = SIGNERS[alg];
+  const signingKey = dsaEncoding ? { key, dsaEncoding } : key;
+  return {
+    kid,
+    alg,
+    privateKey: key,
+    signJwt: (header, payload) => {
+      const input = `${base64url({ alg, ...header, kid })}.${base64url(payload)}`;
+      return new Promise((resolve, reject) => {
+        sign(digest, Buffer.from(input), signingKey, (error, signature) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`)));
+      });
+    },
+  };
 }
 
 export const toPublic = ({ privateKeyEnc: _secret, ...key }: SigningKey): PublicSigningKey => key;
@@ -115,7 +140,7 @@ export class KeyRing {
     this.published = keys.map(toPublic);
     if (active && active.kid !== this.active?.kid) {
       const pem = this.deps.box.open(active.privateKeyEnc);
-      this.active = { kid: active.kid, alg: active.alg, privateKey: await importPKCS8(pem, active.alg) };
+      this.active = activeKey(active.kid, active.alg, createPrivateKey(pem));
     }
   }
 

@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import type { Changes, Emit } from './changes.ts';
 import type { Clock } from './clock.ts';
 import { seconds } from './clock.ts';
@@ -185,27 +184,26 @@ export class TokenService {
     };
   }
 
-  private async signJwt(record: AccessTokenRecord, user: User | null): Promise<string> {
-    const key = this.deps.keyRing.signingKey();
+  private signJwt(record: AccessTokenRecord, user: User | null): Promise<string> {
     const iat = seconds(record.issuedAt);
     // RFC 9068 §2.2; `sub` is the client for application tokens (§2.2, T27) and the user id otherwise.
-    const claims: Record<string, unknown> = {
-      azp: record.consumerKey,
-      client_id: record.consumerKey,
-      scope: record.scopes.join(' '),
-      aut: record.aut,
-      ...(record.keyType && { keytype: record.keyType }),
-    };
-    const jwt = new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
-      .setIssuer(this.deps.issuer())
-      .setSubject(user?.id ?? record.consumerKey)
-      .setAudience(record.consumerKey)
-      .setIssuedAt(iat)
-      .setNotBefore(iat)
-      .setJti(record.jti);
-    if (record.expiresAt !== null) jwt.setExpirationTime(seconds(record.expiresAt));
-    return jwt.sign(key.privateKey);
+    return this.deps.keyRing.signingKey().signJwt(
+      { typ: 'at+jwt' },
+      {
+        azp: record.consumerKey,
+        client_id: record.consumerKey,
+        scope: record.scopes.join(' '),
+        aut: record.aut,
+        ...(record.keyType && { keytype: record.keyType }),
+        iss: this.deps.issuer(),
+        sub: user?.id ?? record.consumerKey,
+        aud: record.consumerKey,
+        iat,
+        nbf: iat,
+        jti: record.jti,
+        ...(record.expiresAt !== null && { exp: seconds(record.expiresAt) }),
+      },
+    );
   }
 
   /**

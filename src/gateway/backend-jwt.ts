@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import type { Clock } from '../core/clock.ts';
 import { seconds } from '../core/clock.ts';
 import type { KeyRing } from '../core/key-ring.ts';
@@ -45,13 +44,16 @@ export class BackendJwt {
     };
     const key = this.deps.keyRing.signingKey();
     const ttl = this.deps.ttlSeconds;
-    const jwt = await new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid })
-      .setIssuer('wso2.org/products/am')
-      .setSubject(principal.userId ?? principal.consumerKey ?? application.ownerId)
-      .setIssuedAt(seconds(now))
-      .setExpirationTime(seconds(now) + ttl)
-      .sign(key.privateKey);
+    const jwt = await key.signJwt(
+      { typ: 'JWT' },
+      {
+        ...claims,
+        iss: 'wso2.org/products/am',
+        sub: principal.userId ?? principal.consumerKey ?? application.ownerId,
+        iat: seconds(now),
+        exp: seconds(now) + ttl,
+      },
+    );
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     // Refresh a minute before expiry, and never keep one beyond the credential itself.
     const refreshAt = Math.min(now + (ttl - 60) * 1000, principal.expiresAt ?? Number.POSITIVE_INFINITY);
