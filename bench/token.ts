@@ -14,9 +14,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { SigningAlgorithm } from '../src/core/model.ts';
 import { SecretBox } from '../src/core/secret-box.ts';
-import { BENCH_KEY_SETTINGS, load, prepareStore, printTable, spawnGatehouse, tempDir } from './support.ts';
+import { BENCH_KEY_SETTINGS, benchServerEnv, load, prepareStore, printTable, spawnGatehouse } from './support.ts';
 
-const SECRETS = 'bench-system-secret-0123456789abcdefghijklmn';
 const duration = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = 32;
@@ -26,16 +25,7 @@ const children: ChildProcess[] = [];
 const PEER = 'node-oidc-provider 9 JWT RS256';
 
 function storeEnv(algorithm: SigningAlgorithm): Record<string, string> {
-  const dir = tempDir(`gatehouse-bench-token-${algorithm}-`);
-  return {
-    GATEHOUSE_STORE: `sqlite:${join(dir, 'gatehouse.db')}`,
-    GATEHOUSE_DATA_DIR: dir,
-    GATEHOUSE_ROLE: 'control',
-    GATEHOUSE_CONTROL_PORT: '0',
-    GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
-    GATEHOUSE_SECRETS: SECRETS,
-    GATEHOUSE_JWT_ALGORITHM: algorithm,
-  };
+  return benchServerEnv(`gatehouse-bench-token-${algorithm}-`, { GATEHOUSE_ROLE: 'control', GATEHOUSE_JWT_ALGORITHM: algorithm });
 }
 
 interface Client {
@@ -53,7 +43,7 @@ async function prepare(env: Record<string, string>, tokenTypes: Array<'JWT' | 'O
     clients[tokenType] = { id: client.consumerKey, secret };
   }
   const active = (await store.signingKeys.list('access-token')).find((k) => k.status === 'active')!;
-  const pem = new SecretBox([SECRETS]).open(active.privateKeyEnc);
+  const pem = new SecretBox([env.GATEHOUSE_SECRETS!]).open(active.privateKeyEnc);
   await store.close();
   return { clients, pem };
 }
