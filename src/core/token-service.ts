@@ -5,7 +5,7 @@ import { CredentialHasher, mintCredential, parseCredential } from './credentials
 import { DomainError } from './errors.ts';
 import type { RevokedToken } from './events.ts';
 import type { JwtVerifier } from './jwt-verifier.ts';
-import type { KeyRing } from './key-ring.ts';
+import type { ActiveKey, KeyRing } from './key-ring.ts';
 import { isLive, type AccessTokenRecord, type OAuthClient, type RefreshTokenRecord, type TokenType, type User } from './model.ts';
 import type { Random } from './random.ts';
 import type { Repositories, Store, TokenSelector } from '../store/ports.ts';
@@ -117,7 +117,7 @@ export class TokenService {
     if (record.format === 'JWT') {
       const key = this.deps.keyRing.signingKey();
       record.kid = key.kid;
-      accessToken = await this.signJwt(record, request.user);
+      accessToken = await this.signJwt(key, record, request.user);
     } else {
       accessToken = mintCredential('accessToken', this.deps.random);
       record.hash = this.deps.hasher.hash(accessToken);
@@ -184,10 +184,10 @@ export class TokenService {
     };
   }
 
-  private signJwt(record: AccessTokenRecord, user: User | null): Promise<string> {
+  private signJwt(key: ActiveKey, record: AccessTokenRecord, user: User | null): Promise<string> {
     const iat = seconds(record.issuedAt);
     // RFC 9068 §2.2; `sub` is the client for application tokens (§2.2, T27) and the user id otherwise.
-    return this.deps.keyRing.signingKey().signJwt(
+    return key.signJwt(
       { typ: 'at+jwt' },
       {
         azp: record.consumerKey,
