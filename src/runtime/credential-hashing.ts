@@ -14,9 +14,11 @@ const SETTING = 'credential_hashing';
 export type HashingRecord = { scheme: 'legacy' } | { scheme: 'peppered-sha256'; pepper: 'configured' | 'system-secret'; fingerprint: string };
 
 /** A pepper from a system secret: HKDF-SHA-256 with a fixed label, so the secret itself is never the key. */
-export function derivePepper(secret: string): Buffer {
+function derivePepper(secret: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'gatehouse', 'credential pepper v1', 32));
 }
+
+const configuredPepper = (config: Config): Buffer | null => (config.tokenPepper ? Buffer.from(config.tokenPepper) : null);
 
 /** Names a pepper without revealing it. */
 function fingerprint(pepper: Buffer): string {
@@ -31,8 +33,8 @@ function fingerprint(pepper: Buffer): string {
 export async function credentialHashingRecord(store: Store, config: Config, secrets: readonly string[]): Promise<HashingRecord> {
   const stored = await store.settings.get(SETTING);
   if (stored) return JSON.parse(stored) as HashingRecord;
-  const pepper = config.tokenPepper ? Buffer.from(config.tokenPepper) : derivePepper(secrets[0]!);
-  const chosen: HashingRecord = { scheme: 'peppered-sha256', pepper: config.tokenPepper ? 'configured' : 'system-secret', fingerprint: fingerprint(pepper) };
+  const configured = configuredPepper(config);
+  const chosen: HashingRecord = { scheme: 'peppered-sha256', pepper: configured ? 'configured' : 'system-secret', fingerprint: fingerprint(configured ?? derivePepper(secrets[0]!)) };
   return JSON.parse(await store.settings.setOnce(SETTING, JSON.stringify(chosen))) as HashingRecord;
 }
 
@@ -43,10 +45,9 @@ export async function credentialHashingRecord(store: Store, config: Config, secr
  * start rather than refuse every credential.
  */
 export function hasherFor(record: HashingRecord, config: Config, secrets: readonly string[]): CredentialHasher {
-  if (record.scheme === 'legacy') {
-    return config.tokenPepper ? new CredentialHasher('hmac-sha256', Buffer.from(config.tokenPepper)) : new CredentialHasher('sha256');
-  }
-  const candidates = record.pepper === 'configured' ? (config.tokenPepper ? [Buffer.from(config.tokenPepper)] : []) : secrets.map(derivePepper);
+  const configured = configuredPepper(config);
+  if (record.scheme === 'legacy') return configured ? new CredentialHasher('hmac-sha256', configured) : new CredentialHasher('sha256');
+  const candidates = record.pepper === 'configured' ? (configured ? [configured] : []) : secrets.map(derivePepper);
   const pepper = candidates.find((p) => fingerprint(p) === record.fingerprint);
   if (pepper) return new CredentialHasher('peppered-sha256', pepper);
   throw new ConfigError(
