@@ -26,11 +26,6 @@ export class AuditContext {
     this.storage.enter(scope, response, next);
   }
 
-  /** Requests in a scope now (while 0, the storage is disabled). */
-  get requestsInScope(): number {
-    return this.storage.requestsInScope;
-  }
-
   current(): AuditScope {
     return this.storage.getStore() ?? { sourceIp: null };
   }
