@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -8,7 +8,9 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.ts';
 import { addStoreSettings } from '../../src/store/kysely/settings-repo.ts';
+import { GatewayState } from '../../src/gateway/state.ts';
 import { buildServices } from '../../src/runtime/services.ts';
+import { SnapshotWriter, readSnapshot } from '../../src/runtime/snapshot-file.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/ports.ts';
 import { anAppWithKeys } from '../support/fixtures.ts';
@@ -112,5 +114,16 @@ describe('credential hashes are peppered by default (issue 12)', () => {
     await addStoreSettings(db, 'sqlite');
     expect((await sql<{ value: string }>`select value from store_settings where name = 'credential_hashing'`.execute(db)).rows[0]!.value).toBe('{"scheme":"legacy"}');
     await db.destroy();
+  });
+
+  it("a gateway's snapshot carries the store's hashing record; one written before it existed reads as legacy", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-snapshot-'));
+    const hashing = { scheme: 'peppered-sha256', pepper: 'system-secret', fingerprint: '0123456789abcdef' } as const;
+    const state = new GatewayState();
+    await new SnapshotWriter({ path: join(dir, 'new.json'), state: () => state, hashing, log: silent, now: () => 0 }).write();
+    expect((await readSnapshot(join(dir, 'new.json')))!.hashing).toEqual(hashing);
+    const { hashing: _dropped, ...older } = JSON.parse(readFileSync(join(dir, 'new.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'old.json'), JSON.stringify(older));
+    expect((await readSnapshot(join(dir, 'old.json')))!.hashing).toEqual({ scheme: 'legacy' });
   });
 });
