@@ -107,11 +107,11 @@ describe('credential hashes are peppered by default (issue 12)', () => {
     // The credential tables as 0001–0007 leave them, reduced to what the migration reads.
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
     for (const table of ['client_secrets', 'access_tokens', 'refresh_tokens', 'authorization_codes', 'api_keys', 'sessions']) await sql`create table ${sql.table(table)} (hash text)`.execute(db);
-    await addStoreSettings(db, 'sqlite');
+    await addStoreSettings(db);
     expect((await sql<{ n: number }>`select count(*) as n from store_settings`.execute(db)).rows[0]!.n).toBe(0);
     await sql`insert into api_keys values ('x')`.execute(db);
     await sql`drop table store_settings`.execute(db);
-    await addStoreSettings(db, 'sqlite');
+    await addStoreSettings(db);
     expect((await sql<{ value: string }>`select value from store_settings where name = 'credential_hashing'`.execute(db)).rows[0]!.value).toBe('{"scheme":"legacy"}');
     await db.destroy();
   });

@@ -12,14 +12,14 @@ export type SettingsTables = {
 const HASHED_CREDENTIAL_TABLES = ['client_secrets', 'access_tokens', 'refresh_tokens', 'authorization_codes', 'api_keys', 'sessions'] as const;
 
 /** What migration 0008 records for a store that already holds credential hashes (see `runtime/credential-hashing.ts`). */
-export const LEGACY_HASHING = '{"scheme":"legacy"}';
+const LEGACY_HASHING = '{"scheme":"legacy"}';
 
 /**
  * Schema version 0008 (both dialects, issue 12): facts about the store itself, written once. A store
  * that already holds credential hashes is marked as hashed the way it always was, so upgrading never
  * invalidates a credential; a new store gets the peppered scheme at its first start.
  */
-export async function addStoreSettings(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
+export async function addStoreSettings(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('store_settings')
     .addColumn('name', 'text', (c) => c.primaryKey())

@@ -16,5 +16,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005_audit_and_webhooks': { up: (db: Kysely<unknown>) => addLeakTables(db, 'postgres') },
   '0006_api_key_bindings': { up: addApiKeyBindings },
   '0007_usage_counts': { up: (db: Kysely<unknown>) => addUsageCounts(db, 'postgres') },
-  '0008_store_settings': { up: (db: Kysely<unknown>) => addStoreSettings(db, 'postgres') },
+  '0008_store_settings': { up: addStoreSettings },
 };

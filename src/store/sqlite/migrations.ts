@@ -16,5 +16,5 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0005_audit_and_webhooks': { up: (db: Kysely<unknown>) => addLeakTables(db, 'sqlite') },
   '0006_api_key_bindings': { up: addApiKeyBindings },
   '0007_usage_counts': { up: (db: Kysely<unknown>) => addUsageCounts(db, 'sqlite') },
-  '0008_store_settings': { up: (db: Kysely<unknown>) => addStoreSettings(db, 'sqlite') },
+  '0008_store_settings': { up: addStoreSettings },
 };
