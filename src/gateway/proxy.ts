@@ -1,10 +1,9 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 /**
- * Hop-by-hop headers (RFC 9110 §7.6.1), the credentials the backend must never see, and the client-address
- * headers only the gateway may set.
+ * Request headers never forwarded: hop-by-hop headers (RFC 9110 §7.6.1), the credentials the backend must
+ * never see, the client-address headers only the gateway may set, Host (the backend's own is sent) and
+ * Expect (answered by this server).
  */
-const STRIPPED = [
+const STRIPPED = new Set([
   'authorization',
   'apikey',
   'x-jwt-assertion',
@@ -13,14 +12,17 @@ const STRIPPED = [
   'keep-alive',
   'te',
   'trailer',
+  'transfer-encoding',
   'upgrade',
   'connection',
+  'expect',
+  'host',
   'forwarded',
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
   'x-real-ip',
-];
+]);
 
 /**
  * Gatehouse's own cookies (portal session, CSRF, flash; `__Host-` variants under TLS). Browsers scope
@@ -50,29 +52,63 @@ export interface ForwardContext {
   /** Forwarded-for chain already vouched for by a trusted proxy (kept), or undefined. */
   priorForwardedFor: string | undefined;
   assertion: string | undefined;
-  /** The query string exactly as the client sent it (without `?`): forwarded, never normalised. */
-  query: string;
 }
 
 /**
- * The headers sent to the backend: credentials, Gatehouse's cookies and hop-by-hop headers removed,
- * X-Forwarded-* and X-Real-IP set by us, backend JWT added. `headers` is the proxy's own copy of the request's headers, changed in place
- * (undefined = not sent), so no request pays for another copy.
+ * The headers sent to the backend, from the client's as received (Node's flat `rawHeaders`, repeats and
+ * order kept): credentials, Gatehouse's cookies, hop-by-hop headers and those the client's Connection
+ * header names removed; X-Forwarded-* and X-Real-IP set by us, after, so no client header can displace
+ * them; the backend JWT added.
  */
-export function backendHeaders(headers: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
-  for (const name of STRIPPED) if (headers[name] !== undefined) headers[name] = undefined;
-  if (headers.cookie !== undefined) headers.cookie = withoutGatehouseCookies(headers.cookie);
+export function backendHeaders(rawHeaders: readonly string[], context: ForwardContext): string[] {
+  let listed: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== 'connection') continue;
+    listed ??= new Set();
+    for (const name of rawHeaders[i + 1]!.split(',')) listed.add(name.trim().toLowerCase());
+  }
+  const headers: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (STRIPPED.has(lower) || listed?.has(lower)) continue;
+    const value = lower === 'cookie' ? withoutGatehouseCookies(rawHeaders[i + 1]) : rawHeaders[i + 1];
+    if (value !== undefined) headers.push(name, value);
+  }
   // Each hop appends the address it received the request from: the trusted chain, then our peer.
-  headers['x-forwarded-for'] = context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.peer}` : context.clientIp;
+  headers.push('x-forwarded-for', context.priorForwardedFor ? `${context.priorForwardedFor}, ${context.peer}` : context.clientIp);
   // X-Real-IP (nginx) is the address the gateway determined, never the client's claim (CVE-2022-24112).
-  headers['x-real-ip'] = context.clientIp;
-  headers['x-forwarded-proto'] = context.proto;
-  if (context.host) headers['x-forwarded-host'] = context.host;
-  if (context.assertion) headers['x-jwt-assertion'] = context.assertion;
+  headers.push('x-real-ip', context.clientIp, 'x-forwarded-proto', context.proto);
+  if (context.host) headers.push('x-forwarded-host', context.host);
+  if (context.assertion) headers.push('x-jwt-assertion', context.assertion);
   return headers;
 }
 
-/** The backend URL without the query, which travels separately (see `ForwardContext.query`). */
-export function backendUrl(endpoint: string, resourcePath: string): string {
-  return resourcePath === '/' ? endpoint : `${endpoint}${resourcePath}`;
+/** An API endpoint URL split once into what undici needs: the origin, and the base path every resource path goes under. */
+interface Endpoint {
+  origin: string;
+  basePath: string;
+}
+
+const endpoints = new Map<string, Endpoint>();
+
+function endpointOf(url: string): Endpoint {
+  let endpoint = endpoints.get(url);
+  if (endpoint) return endpoint;
+  const parsed = new URL(url);
+  endpoint = { origin: parsed.origin, basePath: parsed.pathname };
+  // Endpoints come from published APIs: few, but a long-lived process sees them change.
+  if (endpoints.size >= 1024) endpoints.clear();
+  endpoints.set(url, endpoint);
+  return endpoint;
+}
+
+/**
+ * Where a request goes: the API endpoint's origin, and its base path joined with the (normalised)
+ * resource path and the client's query exactly as sent (never normalised).
+ */
+export function backendTarget(endpointUrl: string, resourcePath: string, query: string): { origin: string; path: string } {
+  const { origin, basePath } = endpointOf(endpointUrl);
+  const path = resourcePath === '/' ? basePath : basePath === '/' ? resourcePath : `${basePath}${resourcePath}`;
+  return { origin, path: query === '' ? path : `${path}?${query}` };
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
 import { parse as parseQuery } from 'node:querystring';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,6 +16,27 @@ export interface AccessLine {
   ms: number;
 }
 
+/**
+ * A request answered outside Fastify's router (the gateway's data plane), with what this server still
+ * does for it: an id (sent as `x-request-id` by the handler), metrics and the access line.
+ */
+export class Exchange {
+  readonly id = randomUUID();
+  readonly startedAt = performance.now();
+  /** Called once the response is done (sent, or cut off), with its status and duration in ms. */
+  onDone: ((status: number, ms: number) => void) | null = null;
+}
+
+/**
+ * Answers every request that none of Fastify's routes takes, on the raw request and response: the
+ * gateway's per-request path pays for no router, hooks or reply object.
+ */
+export interface FrontHandler {
+  handle(request: IncomingMessage, response: ServerResponse, exchange: Exchange): void;
+  /** The `route` label of its requests in metrics. */
+  route: string;
+}
+
 export interface HttpServerOptions {
   logger: Logger;
   /** Writes the access line (`runtime/logger.ts`: `accessLineWriter`); null: none (logging below info). */
@@ -24,6 +47,7 @@ export interface HttpServerOptions {
   tls?: { cert: string; key: string };
   bodyLimit?: number;
   requestTimeoutMs?: number;
+  front?: FrontHandler;
 }
 
 /** Strips the query string from logged URLs: it can carry credentials (G04, S03). */
@@ -34,7 +58,46 @@ export const loggablePath = (url: string): string => url.split('?')[0]!.slice(0,
  * bodies (S03), request metrics, strict form parsing, and no trust in proxy headers by default.
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const { accessLine, front } = options;
+  const requests = options.metrics.counter(`gatehouse_${options.plane}_http_requests_total`, 'HTTP requests by route and status');
+  const latency = options.metrics.histogram(`gatehouse_${options.plane}_http_request_duration_seconds`, 'HTTP request latency');
+  /** "METHOD /path" of every Fastify route: the front handler takes the rest. */
+  const ownRoutes = new Set<string>();
+  let closing = false;
+
+  const serveFront = (request: IncomingMessage, response: ServerResponse, handler: FrontHandler) => {
+    const exchange = new Exchange();
+    response.once('close', () => {
+      const ms = performance.now() - exchange.startedAt;
+      const method = request.method!;
+      const status = response.statusCode;
+      requests.inc({ route: handler.route, method, status: String(status) });
+      latency.observe(ms / 1000, { method });
+      exchange.onDone?.(status, ms);
+      accessLine?.({ reqId: exchange.id, method, path: loggablePath(request.url!), status, ms: Math.round(ms) });
+    });
+    handler.handle(request, response, exchange);
+  };
+
+  const serverFactory = (fastifyHandler: RequestListener) => {
+    const listener: RequestListener = front
+      ? (request, response) => {
+          const url = request.url!;
+          const queryAt = url.indexOf('?');
+          // While closing, Fastify answers everything 503 (return503OnClosing).
+          if (closing || ownRoutes.has(`${request.method} ${queryAt < 0 ? url : url.slice(0, queryAt)}`)) fastifyHandler(request, response);
+          else serveFront(request, response, front);
+        }
+      : fastifyHandler;
+    const server = options.tls ? createHttps({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, listener) : createHttp(listener);
+    server.keepAliveTimeout = 72_000;
+    // Slowly dripped bodies cannot hold a connection forever (T17).
+    server.requestTimeout = options.requestTimeoutMs ?? 60_000;
+    return server;
+  };
+
   const app = Fastify({
+    serverFactory,
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (a measurable cost on the gateway's path): log calls name reqId themselves.
@@ -45,15 +108,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: true,
-    // Slowly dripped bodies cannot hold a connection forever (T17).
-    requestTimeout: options.requestTimeoutMs ?? 60_000,
-    ...(options.tls && {
-      https: { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },
-    }),
   }) as unknown as FastifyInstance;
-
-  const requests = options.metrics.counter(`gatehouse_${options.plane}_http_requests_total`, 'HTTP requests by route and status');
-  const latency = options.metrics.histogram(`gatehouse_${options.plane}_http_request_duration_seconds`, 'HTTP request latency');
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) ownRoutes.add(`${method} ${route.url}`);
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
 
   // Forms parse with node:querystring: values are strings, repeats become arrays, no nested "qs magic" (T16).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -66,7 +128,6 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     done();
   });
 
-  const { accessLine } = options;
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ route, method: request.method, status: String(reply.statusCode) });

@@ -1,10 +1,10 @@
-import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance } from 'fastify';
 import { ApiKeyUsage } from '../gateway/api-key-usage.ts';
 import { Authenticator } from '../gateway/authenticate.ts';
 import { BackendJwt } from '../gateway/backend-jwt.ts';
 import { ClientAddress } from '../gateway/client-ip.ts';
-import { mountGateway } from '../gateway/gateway.ts';
+import { Forwarder } from '../gateway/forwarder.ts';
+import { gatewayFront } from '../gateway/gateway.ts';
 import { UsageRecorder } from '../usage/usage-recorder.ts';
 import { CredentialLookup } from '../gateway/credential-lookup.ts';
 import { GatewayState } from '../gateway/state.ts';
@@ -105,24 +105,6 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
     : null;
   requestCounts?.start();
 
-  const app = createHttpServer({
-    logger: services.log,
-    accessLine: accessLineWriter(services.log),
-    metrics: services.metrics,
-    plane: 'gateway',
-    requestTimeoutMs: config.backendTimeoutMs + 30_000,
-    ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
-  });
-  // Bodies stream to the backend untouched.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  await app.register(replyFrom, {
-    // One access line per request (server.ts) is all that is logged at info; reply-from's own two lines
-    // per request would triple that and write every backend URL (which may hold user info) into the log.
-    disableRequestLogging: true,
-    undici: { connections: 128, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: config.backendTimeoutMs, bodyTimeout: config.backendTimeoutMs },
-  });
-
   const denials = services.metrics.counter('gatehouse_gateway_denials_total', 'Requests refused by the gateway, by reason');
   const cacheGauge = services.metrics.gauge('gatehouse_gateway_token_cache', 'Verified-token cache: hits, misses and entries');
   cacheGauge.track(() => authenticator.cache.hits, { kind: 'hits' });
@@ -136,6 +118,32 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
     lookupGauge.track(() => cache.size, { cache: name, kind: 'entries' });
   }
   lookupGauge.track(() => credentials.misses.refused, { cache: 'all', kind: 'limited' });
+  const forwarder = new Forwarder({ connections: 128, keepAliveTimeoutMs: 60_000, timeoutMs: config.backendTimeoutMs });
+  const app = createHttpServer({
+    logger: services.log,
+    accessLine: accessLineWriter(services.log),
+    metrics: services.metrics,
+    plane: 'gateway',
+    requestTimeoutMs: config.backendTimeoutMs + 30_000,
+    ...(config.tlsCert && config.tlsKey && { tls: { cert: config.tlsCert, key: config.tlsKey } }),
+    // Everything but the routes below: bodies stream to the backend untouched.
+    front: gatewayFront({
+      state,
+      authz: { apiKeysSkipScopes: config.apiKeyScopes === 'ignore' },
+      authenticator,
+      throttler,
+      clientAddress: new ClientAddress(config.trustedProxies),
+      backendJwt: new BackendJwt({ keyRing: services.backendKeyRing, clock, ttlSeconds: config.backendJwtTtlSeconds }),
+      usage,
+      clock,
+      denials,
+      forwarder,
+      usageCounts: requestCounts,
+      log: services.log,
+      fresh: options.fresh ?? (() => true),
+      tls: Boolean(config.tlsCert),
+    }),
+  });
   registerHealth(
     app,
     [
@@ -147,27 +155,6 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
     options.renderMetrics ?? (() => services.metrics.render()),
   );
   app.get('/jwks', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(services.backendKeyRing.jwks()));
-  app.decorateRequest('caller', null);
-  if (requestCounts) {
-    // After the response: off the request path; counts only authorised callers (set by gateway.ts).
-    app.addHook('onResponse', (request, reply, done) => {
-      if (request.caller) requestCounts.record(request.caller, reply.statusCode, reply.elapsedTime);
-      done();
-    });
-  }
-  mountGateway(app, {
-    state,
-    authz: { apiKeysSkipScopes: config.apiKeyScopes === 'ignore' },
-    authenticator,
-    throttler,
-    clientAddress: new ClientAddress(config.trustedProxies),
-    backendJwt: new BackendJwt({ keyRing: services.backendKeyRing, clock, ttlSeconds: config.backendJwtTtlSeconds }),
-    usage,
-    clock,
-    denials,
-    fresh: options.fresh ?? (() => true),
-    tls: Boolean(config.tlsCert),
-  });
 
   return {
     app,
@@ -178,6 +165,7 @@ export async function buildGatewayPlane(services: Services, options: GatewayOpti
       stopCredentialWatch();
       stopThrottleResets();
       await app.close();
+      await forwarder.close();
       await usage.stop();
       await requestCounts?.stop();
       await throttler.close?.();

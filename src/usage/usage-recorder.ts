@@ -5,19 +5,12 @@ import type { Counter } from '../http/metrics.ts';
 import type { UsageCount, UsageRepo } from '../store/ports.ts';
 import { LATENCY_BOUNDS_MS, LATENCY_BUCKETS } from '../store/kysely/usage-schema.ts';
 
-/** Who called through the gateway, set on the request once authorised (gateway.ts). */
+/** Who called through the gateway, known once authorised (gateway.ts). */
 export interface GatewayCaller {
   apiId: string;
   principal: Principal;
   application: Application;
   subscription: Subscription;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The authorised caller of a gateway request, for usage counting; null when there was none. */
-    caller: GatewayCaller | null;
-  }
 }
 
 /** One minute's counts in memory: a stored UsageCount before it is stamped with granularity and bucket. */
