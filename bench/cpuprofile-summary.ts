@@ -33,7 +33,7 @@ const CATEGORIES: Array<[string, RegExp]> = [
   ['crypto (token SHA-256, request-id UUID)', /node:internal\/crypto/],
   ['Gatehouse code (src/)', / src\//],
   ['fastify', /pkg:(fastify|find-my-way|toad-cache|avvio|@fastify\/(error|proxy-addr|forwarded))[:]/],
-  ['reply-from + undici (backend request)', /pkg:(@fastify\/reply-from|undici)|wasm:/],
+  ['undici, and reply-from where used (backend request)', /pkg:(@fastify\/reply-from|undici)|wasm:/],
   ['socket writes (native)', /^(writev|writeLatin1String|writeUtf8String|writeAsciiString|writeBuffer) \(native\)/],
   ['Node http, streams, events, ticks', /node:/],
   ['GC', /^\(garbage collector\)/],
