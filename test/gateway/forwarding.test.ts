@@ -199,4 +199,16 @@ describe('forwarding', () => {
     res.destroy();
     expect(await waitFor(() => events.hangClosed, 10_000)).toBe(true);
   });
+
+  it("the gateway's own routes answer only their own methods; everything else is the data plane's", async () => {
+    const live = await fetch(`${server.gateway}/health/live`);
+    expect(live.status).toBe(200);
+    expect(live.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await fetch(`${server.gateway}/health/live`, { method: 'HEAD' })).status).toBe(200);
+    for (const [method, path] of [['POST', '/health/live'], ['GET', '/health/livex'], ['GET', '/nope/1.0/x']]) {
+      const res = await fetch(`${server.gateway}${path}`, { method });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { code: string }).code).toBe('900906');
+    }
+  });
 });
