@@ -211,4 +211,11 @@ describe('forwarding', () => {
       expect(((await res.json()) as { code: string }).code).toBe('900906');
     }
   });
+
+  it('a GET with a body is forwarded with it, as nginx and Kong forward it', async () => {
+    const res = await send('/headers', { headers: { 'content-type': 'text/plain', 'content-length': '5' }, body: (req) => req.end('hello') });
+    expect(res.statusCode).toBe(201);
+    await readAll(res);
+    expect(events.seenHeaders.at(-1)!['content-length']).toBe('5');
+  });
 });
