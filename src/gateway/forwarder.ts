@@ -81,6 +81,8 @@ class BackendExchange implements Dispatcher.DispatchHandler {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // Informational answers (103 Early Hints) come before the real one: only the real one is passed on.
+    if (statusCode < 200) return true;
     const headers = this.backend.responseHeaders;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');

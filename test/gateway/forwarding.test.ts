@@ -72,6 +72,10 @@ beforeAll(async () => {
       res.on('close', () => (events.hangClosed = true));
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first chunk');
+    } else if (path === '/base/hints') {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('after the hints');
     } else if (path === '/base/empty') {
       res.writeHead(204);
       res.end();
@@ -89,7 +93,7 @@ beforeAll(async () => {
   server = await startTestServer();
   api = await scenario(server, {
     productionUrl: `${backendUrl}/base`,
-    operations: ['/big', '/headers', '/hang', '/empty', '/'].map((target) => ({ target, verb: 'GET' })).concat([{ target: '/echo', verb: 'POST' }]),
+    operations: ['/big', '/headers', '/hang', '/empty', '/hints', '/'].map((target) => ({ target, verb: 'GET' })).concat([{ target: '/echo', verb: 'POST' }]),
   });
   token = await api.token();
 });
@@ -185,6 +189,10 @@ describe('forwarding', () => {
     const root = await send('/');
     expect(root.statusCode).toBe(404);
     expect(await readAll(root).then(String)).toBe('{"backend":"not here"}');
+    // An informational answer before the real one (103 Early Hints) does not take its place.
+    const hinted = await send('/hints');
+    expect(hinted.statusCode).toBe(200);
+    expect(await readAll(hinted).then(String)).toBe('after the hints');
     // HEAD gets the GET resource's status and headers, no body.
     const head = await send('/headers', { method: 'HEAD' });
     expect(head.statusCode).toBe(201);
