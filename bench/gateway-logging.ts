@@ -3,8 +3,10 @@
  * alike (`gatehouse start`, one JWT application, one control-plane request first), differing only in
  * logging: the default (info, one access line per request, stdout to a file), the same with stdout to
  * /dev/null, and `GATEHOUSE_LOG_LEVEL=error` (no access line). Each pinned to core 0, load generator
- * and backend on core 1; interleaved rounds (`BENCH_ROUNDS`, default 5, of `BENCH_SECONDS`, default 5);
- * CPU per request from /proc, all threads; medians, and the median of per-round ratios to logging off.
+ * and backend on core 1; interleaved rounds (`BENCH_ROUNDS`, default 5, of `BENCH_SECONDS`, default 5),
+ * each round starting with the next server so no server always runs first or last; CPU per request
+ * from /proc, all threads, user and system apart; medians, and the median of per-round ratios to
+ * logging off.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -15,9 +17,10 @@ import { load, prepareGatewayBench, printTable, benchServerEnv } from './support
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const setAffinity = (pid: number, cpus: string) => execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+/** User and system CPU time so far, in µs. */
 const cpuMicros = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10_000;
+  return { user: Number(f[11]) * 10_000, system: Number(f[12]) * 10_000 };
 };
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const children: ChildProcess[] = [];
@@ -64,13 +67,16 @@ try {
     await (await fetch(`http://127.0.0.1:${ports[0]}/health/live`)).text();
     servers.push({ name: variant.name, url: `${gateway}/bench/1.0/items`, pid: child.pid!, headers: credentials.JWT! });
   }
-  const samples = new Map<string, Array<{ rps: number; cpu: number }>>(servers.map((s) => [s.name, []]));
+  const samples = new Map<string, Array<{ rps: number; cpu: number; system: number }>>(servers.map((s) => [s.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const server of servers) {
-      let before = 0;
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[(round + i) % servers.length]!;
+      let before = { user: 0, system: 0 };
       const result = await load({ url: server.url, headers: server.headers, duration: seconds, connections: 50 }, () => (before = cpuMicros(server.pid)));
       if (result.non2xx > 0) throw new Error(`${server.name}: ${result.non2xx} non-2xx answers`);
-      samples.get(server.name)!.push({ rps: result.requestsPerSecond, cpu: (cpuMicros(server.pid) - before) / (result.requestsPerSecond * seconds) });
+      const after = cpuMicros(server.pid);
+      const requests = result.requestsPerSecond * seconds;
+      samples.get(server.name)!.push({ rps: result.requestsPerSecond, cpu: (after.user + after.system - before.user - before.system) / requests, system: (after.system - before.system) / requests });
     }
   }
   const off = samples.get(VARIANTS[2]!.name)!;
@@ -83,6 +89,7 @@ try {
         server: name,
         'req/s': median(runs.map((r) => r.rps)),
         'CPU µs/req': Math.round(median(runs.map((r) => r.cpu))),
+        'of it system': Math.round(median(runs.map((r) => r.system))),
         'CPU vs logging off, median': `${Math.round(100 * median(ratios))}%`,
         'per round': `${Math.round(100 * Math.min(...ratios))}–${Math.round(100 * Math.max(...ratios))}%`,
       };
