@@ -61,7 +61,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { accessLine, front } = options;
   const requests = options.metrics.counter(`gatehouse_${options.plane}_http_requests_total`, 'HTTP requests by route and status');
   const latency = options.metrics.histogram(`gatehouse_${options.plane}_http_request_duration_seconds`, 'HTTP request latency');
-  /** "METHOD /path" of every Fastify route: the front handler takes the rest. */
+  /**
+   * "METHOD /path" of every Fastify route: the front handler takes the rest. Matched exactly, so a
+   * server with a front handler gives Fastify static paths only (the gateway's health, metrics, JWKS).
+   */
   const ownRoutes = new Set<string>();
   let closing = false;
 
