@@ -120,7 +120,8 @@ async function serve(deps: GatewayDeps, request: IncomingMessage, response: Serv
 
   if (caller?.principal.apiKey) deps.usage.record(caller.principal.apiKey.id, deps.clock.now());
   const assertion = api.backendJwt && caller ? await deps.backendJwt.assertion(caller.principal, api, caller.application, caller.subscription) : undefined;
-  const endpoint = caller?.principal.keyType === 'SANDBOX' ? api.sandboxUrl : (api.productionUrl ?? api.sandboxUrl);
+  const { endpoints } = route;
+  const endpoint = caller?.principal.keyType === 'SANDBOX' ? endpoints.sandbox : (endpoints.production ?? endpoints.sandbox);
   const target = backendTarget(endpoint!, route.resourcePath, query);
   deps.forwarder.forward(request, response, {
     origin: target.origin,

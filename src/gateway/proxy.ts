@@ -84,31 +84,32 @@ export function backendHeaders(rawHeaders: readonly string[], context: ForwardCo
   return headers;
 }
 
-/** An API endpoint URL split once into what undici needs: the origin, and the base path every resource path goes under. */
-interface Endpoint {
-  origin: string;
+/**
+ * A configured API endpoint, split once when its API is compiled (`route-table.ts`), not per request:
+ * the origin undici connects to and the base path every resource path goes under. `origin` is null for
+ * a URL no parser accepts: a request routed there fails (500) rather than going anywhere else.
+ */
+export interface Endpoint {
+  origin: string | null;
   basePath: string;
 }
 
-const endpoints = new Map<string, Endpoint>();
-
-function endpointOf(url: string): Endpoint {
-  let endpoint = endpoints.get(url);
-  if (endpoint) return endpoint;
-  const parsed = new URL(url);
-  endpoint = { origin: parsed.origin, basePath: parsed.pathname };
-  // Endpoints come from published APIs: few, but a long-lived process sees them change.
-  if (endpoints.size >= 1024) endpoints.clear();
-  endpoints.set(url, endpoint);
-  return endpoint;
+export function parseEndpoint(url: string): Endpoint {
+  try {
+    const parsed = new URL(url);
+    return { origin: parsed.origin, basePath: parsed.pathname };
+  } catch {
+    return { origin: null, basePath: '' };
+  }
 }
 
 /**
- * Where a request goes: the API endpoint's origin, and its base path joined with the (normalised)
- * resource path and the client's query exactly as sent (never normalised).
+ * Where a request goes: the endpoint's origin, and its base path joined with the (normalised) resource
+ * path and the client's query exactly as sent (never normalised).
  */
-export function backendTarget(endpointUrl: string, resourcePath: string, query: string): { origin: string; path: string } {
-  const { origin, basePath } = endpointOf(endpointUrl);
+export function backendTarget(endpoint: Endpoint, resourcePath: string, query: string): { origin: string; path: string } {
+  const { origin, basePath } = endpoint;
+  if (origin === null) throw new Error('the API endpoint is not a usable URL');
   const path = resourcePath === '/' ? basePath : basePath === '/' ? resourcePath : `${basePath}${resourcePath}`;
   return { origin, path: query === '' ? path : `${path}?${query}` };
 }

@@ -1,4 +1,5 @@
 import type { Api, HttpVerb, Operation } from '../core/model.ts';
+import { parseEndpoint, type Endpoint } from './proxy.ts';
 
 interface CompiledOperation {
   operation: Operation;
@@ -8,15 +9,22 @@ interface CompiledOperation {
   specificity: number;
 }
 
+/** The API's endpoints as the forwarder needs them; null where none is configured. */
+export interface ApiEndpoints {
+  production: Endpoint | null;
+  sandbox: Endpoint | null;
+}
+
 export interface CompiledApi {
   api: Api;
   /** Operations by verb, most specific first. */
   operations: Map<HttpVerb, CompiledOperation[]>;
+  endpoints: ApiEndpoints;
 }
 
 export type RouteMatch =
   /** `resourcePath` is normalised: forward exactly it. */
-  | { found: true; api: Api; operation: Operation; operationIndex: number; resourcePath: string }
+  | { found: true; api: Api; endpoints: ApiEndpoints; operation: Operation; operationIndex: number; resourcePath: string }
   | { found: false; reason: 'NO_API' | 'NO_RESOURCE'; api?: Api };
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -45,7 +53,8 @@ export function compileApi(api: Api): CompiledApi {
     operations.set(operation.verb, list);
   });
   for (const list of operations.values()) list.sort((a, b) => b.specificity - a.specificity);
-  return { api, operations };
+  const endpoint = (url: string | null) => (url === null ? null : parseEndpoint(url));
+  return { api, operations, endpoints: { production: endpoint(api.productionUrl), sandbox: endpoint(api.sandboxUrl) } };
 }
 
 const UNRESERVED = /%(2[DdEe]|3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]|5[Ff]|6[1-9A-Fa-f]|7[0-9Aa]|7[Ee])/g;
@@ -125,7 +134,7 @@ export class RouteTable {
       const verb = (method === 'HEAD' && !compiled.operations.has('HEAD') ? 'GET' : method) as HttpVerb;
       const candidate = compiled.operations.get(verb)?.find((o) => o.pattern.test(resourcePath));
       if (!candidate) return { found: false, reason: 'NO_RESOURCE', api: compiled.api };
-      return { found: true, api: compiled.api, operation: candidate.operation, operationIndex: candidate.index, resourcePath };
+      return { found: true, api: compiled.api, endpoints: compiled.endpoints, operation: candidate.operation, operationIndex: candidate.index, resourcePath };
     }
     return { found: false, reason: 'NO_API' };
   }
