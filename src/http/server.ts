@@ -68,16 +68,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const ownRoutes = new Set<string>();
   let closing = false;
 
+  /** What every answered request leaves behind, whichever path answered it: metrics and the access line. */
+  const answered = (reqId: string, route: string, method: string, url: string, status: number, ms: number) => {
+    requests.inc({ route, method, status: String(status) });
+    latency.observe(ms / 1000, { method });
+    accessLine?.({ reqId, method, path: loggablePath(url), status, ms: Math.round(ms) });
+  };
+
   const serveFront = (request: IncomingMessage, response: ServerResponse, handler: FrontHandler) => {
     const exchange = new Exchange();
     response.once('close', () => {
       const ms = performance.now() - exchange.startedAt;
-      const method = request.method!;
-      const status = response.statusCode;
-      requests.inc({ route: handler.route, method, status: String(status) });
-      latency.observe(ms / 1000, { method });
-      exchange.onDone?.(status, ms);
-      accessLine?.({ reqId: exchange.id, method, path: loggablePath(request.url!), status, ms: Math.round(ms) });
+      exchange.onDone?.(response.statusCode, ms);
+      answered(exchange.id, handler.route, request.method!, request.url!, response.statusCode, ms);
     });
     handler.handle(request, response, exchange);
   };
@@ -132,11 +135,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-    latency.observe(reply.elapsedTime / 1000, { method: request.method });
     done();
-    accessLine?.({ reqId: request.id, method: request.method, path: loggablePath(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    answered(request.id, request.routeOptions.url ?? 'unmatched', request.method, request.url, reply.statusCode, reply.elapsedTime);
   });
 
   return app;
