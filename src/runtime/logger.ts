@@ -8,8 +8,9 @@ const FLUSH_INTERVAL_MS = 1000;
 
 /**
  * Log lines batched: a log call only appends the line to an array (no growing string, no byte counts:
- * pino's SonicBoom did both on every line; 3.3 against 1.8 µs of CPU a line, `npm run bench:log`); once a batch is full it is joined and written in one call from a `setImmediate`, off the
- * request that filled it. Writes are synchronous, one batch at a time: lines land in order, and at
+ * pino's SonicBoom did both on every line; 3.3 against 1.8 µs of CPU a line, `npm run bench:log`);
+ * once a batch is full it is joined and written in one call from a `setImmediate`, off the request that
+ * filled it. Writes are synchronous, one batch at a time: lines land in order, and at
  * exit nothing is in flight that could land after (or instead of) the last lines. A full pipe (EAGAIN)
  * keeps the rest for a retry instead of blocking.
  */
