@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 
 /**
- * Response headers about the backend connection rather than the message (RFC 9110 §7.6.1): Node frames
- * the answer to the client itself.
+ * Backend response headers not passed on: those about the backend connection rather than the message
+ * (RFC 9110 §7.6.1; Node frames the answer to the client itself), and X-Request-Id, which is the
+ * gateway's (it names the request in the access log).
  */
-const HOP_BY_HOP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade', 'trailer', 'x-request-id']);
+const NOT_PASSED_ON = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade', 'trailer', 'x-request-id']);
 
 export interface ForwarderOptions {
   /** Connections per backend origin. */
@@ -24,7 +25,7 @@ export interface BackendRequest {
   path: string;
   /** Flat name/value list, already rewritten for the backend (`proxy.ts`: `backendHeaders`). */
   headers: string[];
-  /** Headers of our own for the client's answer (flat name/value list); the backend's of the same name are dropped. */
+  /** The gateway's own headers for the client's answer (flat name/value list); the backend's follow them. */
   responseHeaders: string[];
   onFailure: (failure: BackendFailure) => void;
 }
@@ -86,7 +87,7 @@ class BackendExchange implements Dispatcher.DispatchHandler {
     const headers = this.backend.responseHeaders;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
-      if (!HOP_BY_HOP_RESPONSE.has(name.toLowerCase())) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+      if (!NOT_PASSED_ON.has(name.toLowerCase())) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
     }
     // A connection cannot carry another request until this one's body is read: close it if the backend answered first.
     if (!this.request.complete) headers.push('connection', 'close');
